@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+// The ViT explanation benchmark harness. See ../shared/ARCHITECTURE.md for the module layout.
+import PackageDescription
+
+let package = Package(
+    name: "vit-explain-bench",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bench", targets: ["BenchCLI"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // MARK: - C wrappers (the only places that see the C libraries' pointers and setjmp)
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16")]
+        ),
+        .target(
+            name: "CJPEG",
+            linkerSettings: [.linkedLibrary("jpeg")]
+        ),
+        .target(
+            name: "CHDF5",
+            linkerSettings: [.linkedLibrary("hdf5_serial")]
+        ),
+
+        // MARK: - Libraries
+        .target(
+            name: "Imaging",
+            dependencies: ["CPNG", "CJPEG"]
+        ),
+        .target(
+            name: "Datasets",
+            dependencies: ["Imaging", "CHDF5"]
+        ),
+
+        // MARK: - The command-line tool
+        .executableTarget(
+            name: "BenchCLI",
+            dependencies: [
+                "Imaging",
+                "Datasets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .testTarget(
+            name: "ImagingTests",
+            dependencies: ["Imaging"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DatasetsTests",
+            dependencies: ["Datasets", "Imaging"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `bench` command: evaluates ViT explanation methods on localization datasets.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark harness for Vision Transformer explanation methods.",
+        discussion: """
+            Reads Pascal VOC 2012, ImageNet val, CUB-200-2011, ImageNet-Segmentation, wsolevaluation metadata, \
+            plain folders and a synthetic dataset it generates itself. Run `bench datasets` to see what each \
+            adapter reads, and `bench inspect --dataset D --root R` to check a layout before a long run.
+            """,
+        subcommands: [Demo.self, Synth.self, Datasets.self, Inspect.self],
+        defaultSubcommand: Demo.self
+    )
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Inspect a dataset layout.")
+    func run() throws {}
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the synthetic dataset.")
+    func run() throws {}
+}

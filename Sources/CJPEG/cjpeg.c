@@ -1,0 +1,155 @@
+#include "CJPEG.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+typedef struct {
+    struct jpeg_error_mgr base;
+    jmp_buf jump;
+    char *message;
+} error_manager;
+
+static void on_error_exit(j_common_ptr cinfo) {
+    error_manager *errors = (error_manager *)cinfo->err;
+    char text[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, text);
+    snprintf(errors->message, CJPEG_MESSAGE_LENGTH, "%s", text);
+    longjmp(errors->jump, 1);
+}
+
+static void on_emit_message(j_common_ptr cinfo, int level) {
+    /* Warnings are ignored as Pillow ignores them, except premature end of data: Pillow refuses
+       truncated images unless LOAD_TRUNCATED_IMAGES is set. */
+    if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
+        error_manager *errors = (error_manager *)cinfo->err;
+        snprintf(errors->message, CJPEG_MESSAGE_LENGTH, "image file is truncated (premature end of JPEG data)");
+        longjmp(errors->jump, 1);
+    }
+}
+
+static void on_output_message(j_common_ptr cinfo) { (void)cinfo; }
+
+static void install_errors(error_manager *errors, char *message) {
+    jpeg_std_error(&errors->base);
+    errors->base.error_exit = on_error_exit;
+    errors->base.emit_message = on_emit_message;
+    errors->base.output_message = on_output_message;
+    errors->message = message;
+}
+
+int cjpeg_decode(const uint8_t *data, size_t size, cjpeg_image *image) {
+    memset(image, 0, sizeof(*image));
+    if (size < 3 || data[0] != 0xFF || data[1] != 0xD8) {
+        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "not a JPEG file (bad SOI marker)");
+        return 1;
+    }
+    struct jpeg_decompress_struct cinfo;
+    error_manager errors;
+    install_errors(&errors, image->message);
+    cinfo.err = &errors.base;
+    uint8_t *volatile pixels = NULL;
+    if (setjmp(errors.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        free(pixels);
+        image->pixels = NULL;
+        return 1;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, (const unsigned char *)data, (unsigned long)size);
+    jpeg_read_header(&cinfo, TRUE);
+    image->jpeg_color_space = (int)cinfo.jpeg_color_space;
+    image->saw_adobe_marker = cinfo.saw_Adobe_marker;
+    switch (cinfo.jpeg_color_space) {
+    case JCS_GRAYSCALE:
+        cinfo.out_color_space = JCS_GRAYSCALE;
+        break;
+    case JCS_CMYK:
+    case JCS_YCCK:
+        cinfo.out_color_space = JCS_CMYK;
+        break;
+    default:
+        cinfo.out_color_space = JCS_RGB;
+        break;
+    }
+    if (cinfo.image_width > 65500 || cinfo.image_height > 65500 ||
+        (unsigned long long)cinfo.image_width * cinfo.image_height > (1ull << 28)) {
+        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "image too large (%ux%u)", cinfo.image_width,
+                 cinfo.image_height);
+        jpeg_destroy_decompress(&cinfo);
+        return 1;
+    }
+    jpeg_start_decompress(&cinfo);
+    int channels = cinfo.output_components;
+    size_t row_bytes = (size_t)cinfo.output_width * (size_t)channels;
+    pixels = (uint8_t *)malloc(row_bytes * cinfo.output_height);
+    if (!pixels) {
+        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "out of memory");
+        jpeg_destroy_decompress(&cinfo);
+        return 1;
+    }
+    while (cinfo.output_scanline < cinfo.output_height) {
+        JSAMPROW row = pixels + (size_t)cinfo.output_scanline * row_bytes;
+        jpeg_read_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_decompress(&cinfo);
+    image->width = (int)cinfo.output_width;
+    image->height = (int)cinfo.output_height;
+    image->channels = channels;
+    image->pixels = pixels;
+    jpeg_destroy_decompress(&cinfo);
+    return 0;
+}
+
+void cjpeg_image_free(cjpeg_image *image) {
+    free(image->pixels);
+    image->pixels = NULL;
+}
+
+int cjpeg_encode(const uint8_t *pixels, int width, int height, int channels, int quality,
+                 uint8_t **out_data, size_t *out_size, char *message) {
+    *out_data = NULL;
+    *out_size = 0;
+    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3)) {
+        snprintf(message, CJPEG_MESSAGE_LENGTH, "invalid JPEG encoding parameters");
+        return 1;
+    }
+    struct jpeg_compress_struct cinfo;
+    error_manager errors;
+    install_errors(&errors, message);
+    cinfo.err = &errors.base;
+    unsigned char *volatile buffer = NULL;
+    unsigned long buffer_size = 0;
+    if (setjmp(errors.jump)) {
+        jpeg_destroy_compress(&cinfo);
+        free(buffer);
+        return 1;
+    }
+    jpeg_create_compress(&cinfo);
+    unsigned char *destination = NULL;
+    jpeg_mem_dest(&cinfo, &destination, &buffer_size);
+    cinfo.image_width = (JDIMENSION)width;
+    cinfo.image_height = (JDIMENSION)height;
+    cinfo.input_components = channels;
+    cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    size_t row_bytes = (size_t)width * (size_t)channels;
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * row_bytes);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    buffer = destination;
+    *out_data = destination;
+    *out_size = (size_t)buffer_size;
+    jpeg_destroy_compress(&cinfo);
+    return 0;
+}
+
+void cjpeg_buffer_free(uint8_t *data) { free(data); }

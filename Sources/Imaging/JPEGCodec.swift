@@ -1,0 +1,76 @@
+import CJPEG
+import Foundation
+
+/// JPEG decoding and encoding through libjpeg-turbo, with Pillow's conversion to RGB.
+public enum JPEGCodec {
+    /// A JPEG as decoded: gray, RGB or CMYK samples.
+    public struct Decoded: Equatable, Sendable {
+        /// The colour model of ``samples``.
+        public enum Model: Int, Sendable {
+            case gray = 1
+            case rgb = 3
+            case cmyk = 4
+        }
+        public let width: Int
+        public let height: Int
+        public let model: Model
+        /// Whether the file carried an Adobe APP14 marker.
+        public let hasAdobeMarker: Bool
+        /// `height * width * model.rawValue` samples.
+        public let samples: [UInt8]
+    }
+
+    /// Decodes JPEG bytes without converting colours.
+    /// - Throws: ``ImageError/corrupt(path:reason:)`` for corrupt or truncated data.
+    public static func decodeRaw(_ data: Data, path: String = "<memory>") throws -> Decoded {
+        var decoded = cjpeg_image()
+        let status = data.withUnsafeBytes { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return cjpeg_decode(base.assumingMemoryBound(to: UInt8.self), buffer.count, &decoded)
+        }
+        defer { cjpeg_image_free(&decoded) }
+        guard status == 0, let pixels = decoded.pixels else {
+            let reason =
+                status < 0
+                ? "empty file"
+                : withUnsafeBytes(of: &decoded.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw ImageError.corrupt(path: path, reason: reason)
+        }
+        guard let model = Decoded.Model(rawValue: Int(decoded.channels)) else {
+            throw ImageError.unsupported(path: path, reason: "\(decoded.channels) output components")
+        }
+        let count = Int(decoded.width) * Int(decoded.height) * Int(decoded.channels)
+        return Decoded(
+            width: Int(decoded.width), height: Int(decoded.height), model: model,
+            hasAdobeMarker: decoded.saw_adobe_marker != 0,
+            samples: Array(UnsafeBufferPointer(start: pixels, count: count)))
+    }
+
+    /// Encodes an RGB image with libjpeg's standard tables and 4:2:0 chroma subsampling.
+    /// - Parameter quality: 1 to 100 (Pillow's default is 75).
+    public static func encode(_ image: RGBImage, quality: Int = 90) throws -> Data {
+        try encode(pixels: image.pixels, width: image.width, height: image.height, channels: 3, quality: quality)
+    }
+
+    /// Encodes a grayscale image.
+    public static func encode(_ image: GrayImage, quality: Int = 90) throws -> Data {
+        try encode(pixels: image.values, width: image.width, height: image.height, channels: 1, quality: quality)
+    }
+
+    private static func encode(pixels: [UInt8], width: Int, height: Int, channels: Int, quality: Int) throws -> Data {
+        var output: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var messageBuffer = [CChar](repeating: 0, count: Int(CJPEG_MESSAGE_LENGTH))
+        let status = pixels.withUnsafeBufferPointer { buffer in
+            cjpeg_encode(
+                buffer.baseAddress, Int32(width), Int32(height), Int32(channels), Int32(quality), &output, &size,
+                &messageBuffer)
+        }
+        defer { cjpeg_buffer_free(output) }
+        guard status == 0, let output else {
+            let reason = String(decoding: messageBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw ImageError.writeFailed(path: "<memory>", reason: reason)
+        }
+        return Data(bytes: output, count: size)
+    }
+}

@@ -1,0 +1,119 @@
+import CPNG
+import Foundation
+
+/// PNG decoding and encoding through libpng.
+public enum PNGCodec {
+    /// Decodes PNG bytes.
+    /// - Parameters:
+    ///   - data: the file's bytes.
+    ///   - path: the file name used in errors.
+    /// - Throws: ``ImageError/corrupt(path:reason:)`` for anything libpng rejects, truncations included.
+    public static func decode(_ data: Data, path: String = "<memory>") throws -> PNGImage {
+        var decoded = cpng_image()
+        let status = data.withUnsafeBytes { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return cpng_decode(base.assumingMemoryBound(to: UInt8.self), buffer.count, &decoded)
+        }
+        defer { cpng_image_free(&decoded) }
+        guard status == 0 else {
+            let reason = status < 0 ? "empty file" : message(from: &decoded.message)
+            throw ImageError.corrupt(path: path, reason: reason)
+        }
+        guard let colorType = PNGImage.ColorType(rawValue: Int(decoded.color_type)),
+            let base = decoded.samples
+        else {
+            throw ImageError.unsupported(path: path, reason: "colour type \(decoded.color_type)")
+        }
+        let width = Int(decoded.width)
+        let height = Int(decoded.height)
+        let channels = Int(decoded.channels)
+        let count = width * height * channels
+        let samples: PNGImage.Samples
+        if decoded.bit_depth == 16 {
+            let typed = base.assumingMemoryBound(to: UInt16.self)
+            samples = .sixteen(Array(UnsafeBufferPointer(start: typed, count: count)))
+        } else {
+            let typed = base.assumingMemoryBound(to: UInt8.self)
+            samples = .eight(Array(UnsafeBufferPointer(start: typed, count: count)))
+        }
+        let palette = withUnsafeBytes(of: &decoded.palette) { raw in
+            Array(raw.prefix(Int(decoded.palette_count) * 3))
+        }
+        return PNGImage(
+            width: width, height: height, colorType: colorType, bitDepth: Int(decoded.bit_depth),
+            channels: channels, samples: samples, palette: palette)
+    }
+
+    /// Reads and decodes the PNG file at `path`.
+    /// - Throws: ``ImageError``.
+    public static func decode(contentsOf path: String) throws -> PNGImage {
+        try decode(FileBytes.read(path), path: path)
+    }
+
+    /// Encodes 8-bit samples.
+    /// - Parameters:
+    ///   - samples: `width * height * channels` bytes, row-major interleaved.
+    ///   - colorType: the PNG colour type; `.palette` needs `palette`.
+    ///   - palette: RGB triplets, 1 to 256 entries.
+    /// - Returns: the PNG file's bytes.
+    public static func encode(
+        samples: [UInt8], width: Int, height: Int, colorType: PNGImage.ColorType, palette: [UInt8] = [],
+        compressionLevel: Int = 6
+    ) throws -> Data {
+        try samples.withUnsafeBytes { buffer in
+            try encode(
+                raw: buffer.baseAddress, width: width, height: height, colorType: colorType, bitDepth: 8,
+                palette: palette, compressionLevel: compressionLevel)
+        }
+    }
+
+    /// Encodes 16-bit samples (gray when `channels` is 1).
+    public static func encode(
+        samples16: [UInt16], width: Int, height: Int, colorType: PNGImage.ColorType, compressionLevel: Int = 6
+    ) throws -> Data {
+        try samples16.withUnsafeBytes { buffer in
+            try encode(
+                raw: buffer.baseAddress, width: width, height: height, colorType: colorType, bitDepth: 16,
+                palette: [], compressionLevel: compressionLevel)
+        }
+    }
+
+    /// Encodes an RGB image.
+    public static func encode(_ image: RGBImage) throws -> Data {
+        try encode(samples: image.pixels, width: image.width, height: image.height, colorType: .rgb)
+    }
+
+    /// Encodes a single-channel image as 8-bit gray, or as palette indices when `palette` is given.
+    public static func encode(_ image: GrayImage, palette: [UInt8] = []) throws -> Data {
+        try encode(
+            samples: image.values, width: image.width, height: image.height,
+            colorType: palette.isEmpty ? .gray : .palette, palette: palette)
+    }
+
+    private static func encode(
+        raw: UnsafeRawPointer?, width: Int, height: Int, colorType: PNGImage.ColorType, bitDepth: Int,
+        palette: [UInt8], compressionLevel: Int
+    ) throws -> Data {
+        var output: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var messageBuffer = [CChar](repeating: 0, count: Int(CPNG_MESSAGE_LENGTH))
+        let status = palette.withUnsafeBufferPointer { paletteBuffer in
+            cpng_encode(
+                raw, Int32(width), Int32(height), Int32(colorType.rawValue), Int32(bitDepth),
+                paletteBuffer.baseAddress, Int32(palette.count / 3), Int32(compressionLevel), &output, &size,
+                &messageBuffer)
+        }
+        defer { cpng_buffer_free(output) }
+        guard status == 0, let output else {
+            let reason = String(decoding: messageBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw ImageError.writeFailed(path: "<memory>", reason: reason)
+        }
+        return Data(bytes: output, count: size)
+    }
+
+    private static func message<T>(from tuple: inout T) -> String {
+        withUnsafeBytes(of: &tuple) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}
