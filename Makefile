@@ -1,0 +1,29 @@
+# Quick start: `make demo` runs the built-in demo, `make test` runs the test suite.
+# Both install missing Debian packages first when run as root (tools/install-deps.sh).
+
+.PHONY: demo test deps lint format fixtures benchmarks
+
+demo: deps
+	swift run -c release bench
+
+test: deps
+	swift test
+
+deps:
+	@sh tools/install-deps.sh
+
+lint:
+	swift format lint --strict -r Sources Tests Package.swift benchmarks/Package.swift benchmarks/Benchmarks
+
+format:
+	swift format format -i -r Sources Tests Package.swift benchmarks/Package.swift benchmarks/Benchmarks
+
+# Regenerates the golden fixtures with the reference Python stack (needs `pip install -r tools/requirements.txt`).
+fixtures:
+	python3 tools/make_imaging_fixtures.py
+	python3 tools/make_voc_fixtures.py
+	python3 tools/make_imagenet_seg_fixture.py
+
+# Release-build performance benchmarks (nested package; see benchmarks/README.md).
+benchmarks: deps
+	cd benchmarks && swift package benchmark
