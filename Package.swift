@@ -25,7 +25,7 @@ let package = Package(
         ),
         .target(
             name: "CHDF5",
-            linkerSettings: [.linkedLibrary("hdf5_serial")]
+            linkerSettings: [.linkedLibrary("hdf5_serial"), .linkedLibrary("z")]
         ),
 
         // MARK: - Libraries

@@ -18,14 +18,12 @@
 /// Largest extent allowed on any one axis.
 #define CHDF5_MAX_EXTENT ((int64_t)1 << 20)
 
-/// Return codes.
-enum {
-    CHDF5_OK = 0,
-    /// A named group or dataset is absent.
-    CHDF5_MISSING = 1,
-    /// The file cannot be opened as HDF5, or an object has the wrong type, shape or size.
-    CHDF5_INVALID = 2,
-};
+/// Return code: success.
+#define CHDF5_OK 0
+/// Return code: a named group or dataset is absent.
+#define CHDF5_MISSING 1
+/// Return code: the file cannot be opened as HDF5, or an object has the wrong type, shape or size.
+#define CHDF5_INVALID 2
 
 /// An open HDF5 file (opaque).
 typedef struct chdf5_file chdf5_file;
