@@ -5,7 +5,8 @@ extension DatasetKind: ExpressibleByArgument {}
 
 /// The options that choose and open a dataset; shared by every command that reads one.
 struct DatasetOptions: ParsableArguments {
-    @Option(help: "Dataset adapter: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", ")). See `bench datasets`.")
+    @Option(
+        help: "Dataset adapter: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", ")). See `bench datasets`.")
     var dataset: DatasetKind
 
     @Option(help: "Dataset root (what it points at depends on the adapter; see `bench datasets`).")

@@ -33,10 +33,12 @@ struct Inspect: ParsableCommand {
         let progress = ProgressLine(total: total, label: "inspecting")
         let report = DatasetInspection(of: dataset, decode: decode, limit: limit) { progress.update($0) }
         progress.finish()
-        print("checked  \(report.sampleCount) samples\(decode ? " (images and masks decoded)" : ""): "
-            + "\(report.validCount) valid, \(report.failures.count) invalid")
-        print("         \(report.segmentedCount) with segmentation masks, \(report.objectCount) objects "
-            + "(\(report.difficultCount) difficult), \(report.multiClassCount) images with several classes")
+        print(
+            "checked  \(report.sampleCount) samples\(decode ? " (images and masks decoded)" : ""): "
+                + "\(report.validCount) valid, \(report.failures.count) invalid")
+        print(
+            "         \(report.segmentedCount) with segmentation masks, \(report.objectCount) objects "
+                + "(\(report.difficultCount) difficult), \(report.multiClassCount) images with several classes")
         if let folder = dataset as? FolderDataset, !folder.orphanMasks.isEmpty {
             print("orphan masks (no image with the same stem): \(folder.orphanMasks.count)")
             for path in folder.orphanMasks { print("  \(path)") }
@@ -44,8 +46,9 @@ struct Inspect: ParsableCommand {
         printClasses(dataset.classNames, counts: report.imagesPerClass)
         guard !report.failures.isEmpty else { return }
         let kinds = Dictionary(grouping: report.failures, by: \.error.kind)
-        print("invalid samples by kind: "
-            + kinds.keys.sorted().map { "\($0) \(kinds[$0]?.count ?? 0)" }.joined(separator: ", "))
+        print(
+            "invalid samples by kind: "
+                + kinds.keys.sorted().map { "\($0) \(kinds[$0]?.count ?? 0)" }.joined(separator: ", "))
         let listed = maxListed > 0 ? Array(report.failures.prefix(maxListed)) : report.failures
         for failure in listed { print("  \(failure.sampleID)  [\(failure.error.kind)]  \(failure.error)") }
         if listed.count < report.failures.count { print("  ... \(report.failures.count - listed.count) more") }
@@ -62,8 +65,9 @@ struct Inspect: ParsableCommand {
         }
         let width = max(12, names.map(\.count).max() ?? 0)
         for (index, name) in names.enumerated() {
-            print("  \(String(index).leftPadded(3))  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  "
-                + "\(counts[index] ?? 0) images")
+            print(
+                "  \(String(index).leftPadded(3))  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  "
+                    + "\(counts[index] ?? 0) images")
         }
     }
 }

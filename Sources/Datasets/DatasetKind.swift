@@ -18,8 +18,9 @@ public enum DatasetKind: String, CaseIterable, Sendable {
             "ImageNet-Segmentation (Guillaumin et al.): 4,276 images with binary object masks, no class labels"
         case .wsol: WSOLMetadataDataset.summary
         case .folder: FolderDataset.summary
-        case .synthetic: "Synthetic scenes from `bench synth`: \(SyntheticGenerator.classNames.count) shape-and-texture "
-            + "classes in the VOC 2012 layout"
+        case .synthetic:
+            "Synthetic scenes from `bench synth`: \(SyntheticGenerator.classNames.count) shape-and-texture "
+                + "classes in the VOC 2012 layout"
         }
     }
 
