@@ -12,18 +12,18 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Dataset root (what it points at depends on the adapter; see `bench datasets`).")
     var root: String
 
-    @Option(help: "Split to read (default: val for voc, imagenet, synthetic; test for cub and wsol; all otherwise).")
+    @Option(help: "Split to read (default: val for voc, imagenet, synthetic; test for cub, wsol and imagenet-seg; all for folder).")
     var split: String?
 
     @Option(
         name: .customLong("voc-image-set"),
-        help: "voc: the ImageSets folder of the split list: segmentation (default) or main.")
+        help: "voc: the ImageSets folder of the split list: segmentation or main.")
     var vocImageSet: String = "segmentation"
 
     @Option(
         name: .customLong("single-class"),
         help: ArgumentHelp(
-            "voc: keep only single-class images: off (default), non-difficult, all-objects.",
+            "voc: keep only single-class images: off, non-difficult or all-objects.",
             discussion: """
                 non-difficult is Leem & Seo 2024 (AG-CAM): exactly one class has a non-difficult object. \
                 all-objects requires every object, difficult ones included, to be of one class.

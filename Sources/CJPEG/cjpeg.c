@@ -42,66 +42,109 @@ static void install_errors(error_manager *errors, char *message) {
     errors->message = message;
 }
 
-int cjpeg_decode(const uint8_t *data, size_t size, cjpeg_image *image) {
+struct cjpeg_decoder {
+    struct jpeg_decompress_struct cinfo;
+    error_manager errors;
+    char message[CJPEG_MESSAGE_LENGTH];
+};
+
+cjpeg_decoder *cjpeg_decoder_open(const uint8_t *data, size_t size, cjpeg_image *image) {
     memset(image, 0, sizeof(*image));
     if (size < 3 || data[0] != 0xFF || data[1] != 0xD8) {
         snprintf(image->message, CJPEG_MESSAGE_LENGTH, "not a JPEG file (bad SOI marker)");
-        return 1;
+        return NULL;
     }
-    struct jpeg_decompress_struct cinfo;
-    error_manager errors;
-    install_errors(&errors, image->message);
-    cinfo.err = &errors.base;
-    uint8_t *volatile pixels = NULL;
-    if (setjmp(errors.jump)) {
-        jpeg_destroy_decompress(&cinfo);
-        free(pixels);
-        image->pixels = NULL;
-        return 1;
+    cjpeg_decoder *decoder = (cjpeg_decoder *)calloc(1, sizeof(cjpeg_decoder));
+    if (!decoder) {
+        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "out of memory");
+        return NULL;
     }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, (const unsigned char *)data, (unsigned long)size);
-    jpeg_read_header(&cinfo, TRUE);
-    image->jpeg_color_space = (int)cinfo.jpeg_color_space;
-    image->saw_adobe_marker = cinfo.saw_Adobe_marker;
-    switch (cinfo.jpeg_color_space) {
+    struct jpeg_decompress_struct *cinfo = &decoder->cinfo;
+    install_errors(&decoder->errors, decoder->message);
+    cinfo->err = &decoder->errors.base;
+    if (setjmp(decoder->errors.jump)) {
+        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "%s", decoder->message);
+        jpeg_destroy_decompress(cinfo);
+        free(decoder);
+        return NULL;
+    }
+    jpeg_create_decompress(cinfo);
+    jpeg_mem_src(cinfo, (const unsigned char *)data, (unsigned long)size);
+    jpeg_read_header(cinfo, TRUE);
+    switch (cinfo->jpeg_color_space) {
     case JCS_GRAYSCALE:
-        cinfo.out_color_space = JCS_GRAYSCALE;
+        cinfo->out_color_space = JCS_GRAYSCALE;
         break;
     case JCS_CMYK:
     case JCS_YCCK:
-        cinfo.out_color_space = JCS_CMYK;
+        cinfo->out_color_space = JCS_CMYK;
         break;
     default:
-        cinfo.out_color_space = JCS_RGB;
+        cinfo->out_color_space = JCS_RGB;
         break;
     }
-    if (cinfo.image_width > 65500 || cinfo.image_height > 65500 ||
-        (unsigned long long)cinfo.image_width * cinfo.image_height > (1ull << 28)) {
-        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "image too large (%ux%u)", cinfo.image_width,
-                 cinfo.image_height);
-        jpeg_destroy_decompress(&cinfo);
+    if (cinfo->image_width > 65500 || cinfo->image_height > 65500 ||
+        (unsigned long long)cinfo->image_width * cinfo->image_height > (1ull << 28)) {
+        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "image too large (%ux%u)", cinfo->image_width,
+                 cinfo->image_height);
+        jpeg_destroy_decompress(cinfo);
+        free(decoder);
+        return NULL;
+    }
+    jpeg_calc_output_dimensions(cinfo);
+    image->width = (int)cinfo->output_width;
+    image->height = (int)cinfo->output_height;
+    image->channels = cinfo->output_components;
+    image->jpeg_color_space = (int)cinfo->jpeg_color_space;
+    image->saw_adobe_marker = cinfo->saw_Adobe_marker;
+    return decoder;
+}
+
+int cjpeg_decoder_read(cjpeg_decoder *decoder, uint8_t *pixels, char *message) {
+    struct jpeg_decompress_struct *cinfo = &decoder->cinfo;
+    if (setjmp(decoder->errors.jump)) {
+        snprintf(message, CJPEG_MESSAGE_LENGTH, "%s", decoder->message);
         return 1;
     }
-    jpeg_start_decompress(&cinfo);
-    int channels = cinfo.output_components;
-    size_t row_bytes = (size_t)cinfo.output_width * (size_t)channels;
-    pixels = (uint8_t *)malloc(row_bytes * cinfo.output_height);
+    jpeg_start_decompress(cinfo);
+    size_t row_bytes = (size_t)cinfo->output_width * (size_t)cinfo->output_components;
+    JSAMPROW rows[8];
+    while (cinfo->output_scanline < cinfo->output_height) {
+        /* Hand libjpeg several rows per call: it emits up to rec_outbuf_height at once. */
+        JDIMENSION wanted = cinfo->output_height - cinfo->output_scanline;
+        if (wanted > 8) wanted = 8;
+        for (JDIMENSION i = 0; i < wanted; i++) {
+            rows[i] = pixels + (size_t)(cinfo->output_scanline + i) * row_bytes;
+        }
+        jpeg_read_scanlines(cinfo, rows, wanted);
+    }
+    jpeg_finish_decompress(cinfo);
+    return 0;
+}
+
+void cjpeg_decoder_close(cjpeg_decoder *decoder) {
+    if (!decoder) return;
+    jpeg_destroy_decompress(&decoder->cinfo);
+    free(decoder);
+}
+
+int cjpeg_decode(const uint8_t *data, size_t size, cjpeg_image *image) {
+    cjpeg_decoder *decoder = cjpeg_decoder_open(data, size, image);
+    if (!decoder) return 1;
+    size_t bytes = (size_t)image->width * (size_t)image->height * (size_t)image->channels;
+    uint8_t *pixels = (uint8_t *)malloc(bytes ? bytes : 1);
     if (!pixels) {
         snprintf(image->message, CJPEG_MESSAGE_LENGTH, "out of memory");
-        jpeg_destroy_decompress(&cinfo);
+        cjpeg_decoder_close(decoder);
         return 1;
     }
-    while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = pixels + (size_t)cinfo.output_scanline * row_bytes;
-        jpeg_read_scanlines(&cinfo, &row, 1);
+    int status = cjpeg_decoder_read(decoder, pixels, image->message);
+    cjpeg_decoder_close(decoder);
+    if (status != 0) {
+        free(pixels);
+        return status;
     }
-    jpeg_finish_decompress(&cinfo);
-    image->width = (int)cinfo.output_width;
-    image->height = (int)cinfo.output_height;
-    image->channels = channels;
     image->pixels = pixels;
-    jpeg_destroy_decompress(&cinfo);
     return 0;
 }
 

@@ -54,9 +54,8 @@ public enum DatasetKind: String, CaseIterable, Sendable {
     public var defaultSplit: String {
         switch self {
         case .voc, .imagenet, .synthetic: "val"
-        case .cub: "test"
-        case .imagenetSegmentation, .folder: "all"
-        case .wsol: "test"
+        case .folder: "all"
+        case .cub, .wsol, .imagenetSegmentation: "test"
         }
     }
 }

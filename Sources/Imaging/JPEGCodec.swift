@@ -21,29 +21,40 @@ public enum JPEGCodec {
     }
 
     /// Decodes JPEG bytes without converting colours.
+    ///
+    /// The pixels are decoded straight into the returned array (no intermediate copy).
     /// - Throws: ``ImageError/corrupt(path:reason:)`` for corrupt or truncated data.
     public static func decodeRaw(_ data: Data, path: String = "<memory>") throws -> Decoded {
-        var decoded = cjpeg_image()
-        let status = data.withUnsafeBytes { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return cjpeg_decode(base.assumingMemoryBound(to: UInt8.self), buffer.count, &decoded)
+        try data.withUnsafeBytes { buffer in
+            var header = cjpeg_image()
+            guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+                throw ImageError.corrupt(path: path, reason: "empty file")
+            }
+            guard let decoder = cjpeg_decoder_open(base, buffer.count, &header) else {
+                throw ImageError.corrupt(path: path, reason: message(from: &header.message))
+            }
+            defer { cjpeg_decoder_close(decoder) }
+            guard let model = Decoded.Model(rawValue: Int(header.channels)) else {
+                throw ImageError.unsupported(path: path, reason: "\(header.channels) output components")
+            }
+            let count = Int(header.width) * Int(header.height) * Int(header.channels)
+            let samples = try [UInt8](unsafeUninitializedCapacity: count) { pixels, initialized in
+                var reason = [CChar](repeating: 0, count: Int(CJPEG_MESSAGE_LENGTH))
+                guard let target = pixels.baseAddress, cjpeg_decoder_read(decoder, target, &reason) == 0 else {
+                    initialized = 0
+                    let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    throw ImageError.corrupt(path: path, reason: text.isEmpty ? "empty image" : text)
+                }
+                initialized = count
+            }
+            return Decoded(
+                width: Int(header.width), height: Int(header.height), model: model,
+                hasAdobeMarker: header.saw_adobe_marker != 0, samples: samples)
         }
-        defer { cjpeg_image_free(&decoded) }
-        guard status == 0, let pixels = decoded.pixels else {
-            let reason =
-                status < 0
-                ? "empty file"
-                : withUnsafeBytes(of: &decoded.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            throw ImageError.corrupt(path: path, reason: reason)
-        }
-        guard let model = Decoded.Model(rawValue: Int(decoded.channels)) else {
-            throw ImageError.unsupported(path: path, reason: "\(decoded.channels) output components")
-        }
-        let count = Int(decoded.width) * Int(decoded.height) * Int(decoded.channels)
-        return Decoded(
-            width: Int(decoded.width), height: Int(decoded.height), model: model,
-            hasAdobeMarker: decoded.saw_adobe_marker != 0,
-            samples: Array(UnsafeBufferPointer(start: pixels, count: count)))
+    }
+
+    private static func message<T>(from tuple: inout T) -> String {
+        withUnsafeBytes(of: &tuple) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// Encodes an RGB image with libjpeg's standard tables and 4:2:0 chroma subsampling.

@@ -157,6 +157,8 @@ public enum PILResize {
         let outputWidth = coefficients.start.count
         let half: Int32 = 1 << (precisionBits - 1)
         var output = [UInt8](repeating: 0, count: rows.count * outputWidth * channels)
+        let starts = coefficients.start
+        let counts = coefficients.count
         samples.withUnsafeBufferPointer { source in
             coefficients.weights.withUnsafeBufferPointer { weights in
                 output.withUnsafeMutableBufferPointer { destination in
@@ -164,9 +166,28 @@ public enum PILResize {
                         let rowBase = row * width * channels
                         let outputBase = outputRow * outputWidth * channels
                         for x in 0..<outputWidth {
-                            let start = coefficients.start[x]
-                            let count = coefficients.count[x]
+                            let start = starts[x]
+                            let count = counts[x]
                             let weightBase = x * coefficients.stride
+                            if channels == 3 {
+                                // RGB, the common case: the three channels in one sweep over the taps.
+                                var red = half
+                                var green = half
+                                var blue = half
+                                var index = rowBase + start * 3
+                                for tap in 0..<count {
+                                    let weight = weights[weightBase + tap]
+                                    red &+= Int32(source[index]) &* weight
+                                    green &+= Int32(source[index + 1]) &* weight
+                                    blue &+= Int32(source[index + 2]) &* weight
+                                    index += 3
+                                }
+                                let target = outputBase + x * 3
+                                destination[target] = clip8(red)
+                                destination[target + 1] = clip8(green)
+                                destination[target + 2] = clip8(blue)
+                                continue
+                            }
                             for channel in 0..<channels {
                                 var accumulator = half
                                 var index = rowBase + start * channels + channel

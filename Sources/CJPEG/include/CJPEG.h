@@ -38,6 +38,21 @@ int cjpeg_decode(const uint8_t *data, size_t size, cjpeg_image *image);
 /// Frees the pixels of a decoded image.
 void cjpeg_image_free(cjpeg_image *image);
 
+/// A decoder between reading the header and reading the pixels, so the caller can allocate the output.
+typedef struct cjpeg_decoder cjpeg_decoder;
+
+/// Reads the header of a JPEG held in memory (which must outlive the decoder) and fills `image`'s size,
+/// channels, colour space and Adobe flag; `image->pixels` stays NULL. Returns NULL with `image->message` set
+/// on failure.
+cjpeg_decoder *cjpeg_decoder_open(const uint8_t *data, size_t size, cjpeg_image *image);
+
+/// Decodes the pixels into `pixels` (width * height * channels bytes, as reported by cjpeg_decoder_open).
+/// Returns 0 on success; otherwise non-zero with `message` (CJPEG_MESSAGE_LENGTH bytes) set.
+int cjpeg_decoder_read(cjpeg_decoder *decoder, uint8_t *pixels, char *message);
+
+/// Releases a decoder (after a read or instead of one).
+void cjpeg_decoder_close(cjpeg_decoder *decoder);
+
 /// Encodes 8-bit gray (channels 1) or RGB (channels 3) pixels with libjpeg's default tables and 4:2:0
 /// chroma subsampling into a malloc'ed buffer. Returns 0 on success.
 int cjpeg_encode(const uint8_t *pixels, int width, int height, int channels, int quality,

@@ -6,9 +6,10 @@ import Foundation
 private let vocAnnotationCount = 17_125
 
 /// Writes a VOC 2012 tree of `count` annotation files shaped like the real ones (source block, size,
-/// 1 to 4 objects with pose, flags and bndbox; about 0.9 KB each) and an `ImageSets/Main/all.txt` list.
+/// 1 to 4 objects with pose, flags and bndbox; about 0.9 KB each), empty `JPEGImages/<id>.jpg` files and an
+/// `ImageSets/Main/all.txt` list.
 private func makeVOCAnnotations(count: Int) throws -> String {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("voc-annotation-benchmark-\(count)")
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("voc-annotation-benchmark-v2-\(count)")
     let list = root.appendingPathComponent("ImageSets/Main/all.txt")
     if FileManager.default.fileExists(atPath: list.path) { return root.path }
     for folder in ["Annotations", "JPEGImages", "ImageSets/Main"] {
@@ -60,6 +61,8 @@ private func makeVOCAnnotations(count: Int) throws -> String {
 
             """
         try Data(xml.utf8).write(to: root.appendingPathComponent("Annotations/\(id).xml"))
+        // The adapter checks that each image exists; the benchmark times parsing, so the images are empty.
+        try Data().write(to: root.appendingPathComponent("JPEGImages/\(id).jpg"))
     }
     try Data(ids.joined(separator: "\n").utf8).write(to: list)
     return root.path

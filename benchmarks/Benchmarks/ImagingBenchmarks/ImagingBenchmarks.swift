@@ -48,6 +48,20 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    let decoded = (try? ImageDecoder.decodeRGB(jpeg)) ?? RGBImage(width: 500, height: 375)
+    Benchmark("RGB 500x375 -> 330x248 bicubic resize only", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(decoded.resized(shorterSide: 248, filter: .bicubic))
+        }
+    }
+
+    let cropped = RGBImage(width: 224, height: 224, fill: (10, 200, 30))
+    Benchmark("RGB 224x224 normalise to [3, 224, 224] floats", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(cropped.normalizedPlanes(mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5)))
+        }
+    }
+
     Benchmark("VOC JPEG 500x375 decode only", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try ImageDecoder.decodeRGB(jpeg))
