@@ -49,14 +49,18 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "ImagingTests",
-            dependencies: ["Imaging"],
+            dependencies: ["Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "DatasetsTests",
-            dependencies: ["Datasets", "Imaging"],
+            dependencies: ["Datasets", "Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ]

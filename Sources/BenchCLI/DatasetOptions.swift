@@ -12,7 +12,10 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Dataset root (what it points at depends on the adapter; see `bench datasets`).")
     var root: String
 
-    @Option(help: "Split to read (default: val for voc, imagenet, synthetic; test for cub, wsol and imagenet-seg; all for folder).")
+    @Option(
+        help:
+            "Split to read (default: val for voc, imagenet, synthetic; test for cub, wsol and imagenet-seg; all for folder)."
+    )
     var split: String?
 
     @Option(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Datasets
@@ -84,7 +85,7 @@ struct CSVTests {
     /// Seeded random byte strings and every truncation of a valid file: the readers return or throw
     /// ``DatasetError``, never crash.
     @Test func fuzzedInputNeverCrashes() {
-        var generator = CSVFuzzGenerator(seed: 0xC5B_2011)
+        var generator = SplitMix64(seed: 0xC5B_2011)
         let alphabet = Array("ab,\"\r\n \t1.-".utf8)
         for round in 0..<3000 {
             let length = Int(generator.next() % 64)
@@ -115,20 +116,5 @@ struct CSVTests {
         } catch {
             Issue.record("untyped error \(error)")
         }
-    }
-}
-
-/// SplitMix64: a small seeded generator so fuzz cases are reproducible.
-struct CSVFuzzGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

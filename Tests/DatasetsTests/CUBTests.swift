@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 @testable import Datasets
@@ -237,7 +238,7 @@ struct CUBTests {
             try CUBWSOLFixtures.path("cub/CUB_200_2011/images/" + Self.firstImage),
             try CUBWSOLFixtures.path("folder/images/dog2.PNG"),
         ]
-        var generator = CSVFuzzGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for path in paths {
             let data = try #require(FileManager.default.contents(atPath: path))
             let decoded = try ImageDecoder.decodeRGB(data, path: path)
@@ -273,7 +274,7 @@ struct CUBTests {
         ]
         var originals: [String: Data] = [:]
         for file in files { originals[file] = FileManager.default.contents(atPath: root + "/" + file) }
-        var generator = CSVFuzzGenerator(seed: 200)
+        var generator = SplitMix64(seed: 200)
         for round in 0..<150 {
             let file = files[round % files.count]
             var data = try #require(originals[file])

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 @testable import Datasets
@@ -140,7 +141,7 @@ struct FolderDatasetTests {
     /// Seeded truncations and byte flips of labels.csv, boxes.json and a mask never crash and give typed errors.
     @Test func fuzzedAnnotationsGiveTypedErrors() throws {
         let root = try CUBWSOLFixtures.temporaryCopy(of: "folder")
-        var generator = CSVFuzzGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let files = ["labels.csv", "boxes.json", "masks/dog2.png"]
         for round in 0..<120 {
             let path = root + "/" + files[round % files.count]

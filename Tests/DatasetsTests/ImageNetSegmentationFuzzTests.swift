@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Datasets
@@ -8,21 +9,6 @@ import Testing
 /// A crash inside libhdf5 would abort the test process, so passing means no input here crashed.
 struct ImageNetSegmentationFuzzTests {
     typealias Fixture = ImageNetSegmentationFixture
-
-    /// SplitMix64, so every run feeds the same inputs.
-    struct SeededBytes {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-
-        mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
-    }
 
     static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
@@ -57,7 +43,7 @@ struct ImageNetSegmentationFuzzTests {
     @Test func randomBytesAreRejected() throws {
         let folder = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        var random = SeededBytes(state: 2024)
+        var random = SplitMix64(seed: 2024)
         for round in 0..<400 {
             var bytes = random.bytes(Int(random.next() % 4096))
             // Put the HDF5 signature where libhdf5 looks for it (offset 0 or after a 512-byte user block), so
@@ -80,7 +66,7 @@ struct ImageNetSegmentationFuzzTests {
         let original = try Self.original()
         let folder = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        var random = SeededBytes(state: 99)
+        var random = SplitMix64(seed: 99)
         var opened = 0
         var rejected = 0
         for _ in 0..<400 {

@@ -1,20 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Datasets
-
-/// SplitMix64, so every fuzz case is reproducible from its seed.
-private struct FuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
 
 private let validAnnotation = Data(
     """
@@ -87,7 +75,7 @@ private func isMalformed(_ error: DatasetError?) -> Bool {
 
     @Test(arguments: 0..<100)
     func randomBytesAreMalformed(seed: Int) {
-        var generator = FuzzGenerator(state: UInt64(seed))
+        var generator = SplitMix64(seed: UInt64(seed))
         let length = Int.random(in: 0...600, using: &generator)
         var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
         // Half the cases start like XML, so the parser gets past the prolog.
@@ -98,7 +86,7 @@ private func isMalformed(_ error: DatasetError?) -> Bool {
 
     @Test(arguments: 0..<100)
     func truncationsAreMalformedUnlessComplete(seed: Int) {
-        var generator = FuzzGenerator(state: UInt64(1_000 + seed))
+        var generator = SplitMix64(seed: UInt64(1_000 + seed))
         let length = Int.random(in: 0...validAnnotation.count, using: &generator)
         // Everything up to and including "</annotation>" (all but the final newline) is a complete document.
         let closingEnd = validAnnotation.count - 1
@@ -112,7 +100,7 @@ private func isMalformed(_ error: DatasetError?) -> Bool {
 
     @Test(arguments: 0..<100)
     func corruptedBytesParseOrAreMalformed(seed: Int) {
-        var generator = FuzzGenerator(state: UInt64(2_000 + seed))
+        var generator = SplitMix64(seed: UInt64(2_000 + seed))
         var bytes = [UInt8](validAnnotation)
         for _ in 0..<Int.random(in: 1...8, using: &generator) {
             bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
@@ -124,7 +112,7 @@ private func isMalformed(_ error: DatasetError?) -> Bool {
     /// Valid UTF-8 built from markup fragments, so the input gets past the byte checks into libxml2 itself.
     @Test(arguments: 0..<100)
     func randomMarkupParsesOrIsMalformed(seed: Int) {
-        var generator = FuzzGenerator(state: UInt64(3_000 + seed))
+        var generator = SplitMix64(seed: UInt64(3_000 + seed))
         let count = Int.random(in: 0...120, using: &generator)
         var text = seed % 3 == 0 ? "<annotation>" : ""
         for _ in 0..<count { text += markupFragments.randomElement(using: &generator) ?? "" }
@@ -135,7 +123,7 @@ private func isMalformed(_ error: DatasetError?) -> Bool {
     /// Markup fragments spliced into a valid annotation at random places.
     @Test(arguments: 0..<100)
     func splicedMarkupParsesOrIsMalformed(seed: Int) {
-        var generator = FuzzGenerator(state: UInt64(4_000 + seed))
+        var generator = SplitMix64(seed: UInt64(4_000 + seed))
         var text = Array(String(decoding: validAnnotation, as: UTF8.self))
         for _ in 0..<Int.random(in: 1...6, using: &generator) {
             let fragment = markupFragments.randomElement(using: &generator) ?? ""

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 @testable import Datasets
@@ -187,7 +188,7 @@ struct WSOLMetadataTests {
     /// Seeded truncations and byte flips of the metadata files never crash and give typed errors.
     @Test func fuzzedMetadataGivesTypedErrors() throws {
         let copy = try CUBWSOLFixtures.temporaryCopy(of: "wsol")
-        var generator = CSVFuzzGenerator(seed: 1_9_10)
+        var generator = SplitMix64(seed: 1_9_10)
         for dataset in ["ILSVRC", "OpenImages"] {
             let folder = copy + "/metadata/\(dataset)/test"
             let files = ["image_ids.txt", "class_labels.txt", "localization.txt"]

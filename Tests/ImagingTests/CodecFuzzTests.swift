@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Imaging
@@ -6,20 +7,6 @@ import Testing
 /// Random bytes, truncations and bit flips fed to the PNG and JPEG readers: each must decode or throw
 /// an `ImageError`, never abort the process.
 struct CodecFuzzTests {
-    /// SplitMix64, so every run feeds the same inputs.
-    struct SeededBytes {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-
-        mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
-    }
 
     static func sampleImage() -> RGBImage {
         let pixels = (0..<(40 * 30 * 3)).map { UInt8(truncatingIfNeeded: ($0 * 7919) >> 3) }
@@ -53,7 +40,7 @@ struct CodecFuzzTests {
     func bitFlipsNeverCrash(format: String) throws {
         let image = Self.sampleImage()
         let original = format == "png" ? try PNGCodec.encode(image) : try JPEGCodec.encode(image)
-        var random = SeededBytes(state: 42)
+        var random = SplitMix64(seed: 42)
         for _ in 0..<300 {
             var bytes = [UInt8](original)
             for _ in 0..<(1 + Int(random.next() % 8)) {
@@ -65,7 +52,7 @@ struct CodecFuzzTests {
     }
 
     @Test func randomBytesWithValidMagicAreTypedErrors() {
-        var random = SeededBytes(state: 7)
+        var random = SplitMix64(seed: 7)
         let magics: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], [0xFF, 0xD8, 0xFF], []]
         for round in 0..<300 {
             let magic = magics[round % magics.count]
