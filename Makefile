@@ -22,7 +22,9 @@ format:
 fixtures:
 	python3 tools/make_imaging_fixtures.py
 	python3 tools/make_voc_fixtures.py
+	python3 tools/make_cub_fixtures.py
 	python3 tools/make_imagenet_seg_fixture.py
+	python3 tools/make_synthetic_prng_golden.py
 
 # Release-build performance benchmarks (nested package; see benchmarks/README.md).
 benchmarks: deps
