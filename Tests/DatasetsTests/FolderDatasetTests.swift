@@ -146,14 +146,7 @@ struct FolderDatasetTests {
         for round in 0..<120 {
             let path = root + "/" + files[round % files.count]
             let original = try #require(FileManager.default.contents(atPath: path))
-            var data = original
-            if round.isMultiple(of: 2) {
-                data = data.prefix(Int(generator.next() % UInt64(data.count + 1)))
-            } else {
-                for _ in 0..<3 where !data.isEmpty {
-                    data[Int(generator.next() % UInt64(data.count))] = UInt8(truncatingIfNeeded: generator.next())
-                }
-            }
+            let data = generator.damaged(original, round: round, flips: 3)
             try data.write(to: URL(fileURLWithPath: path))
             do {
                 let dataset = try FolderDataset(root: root)

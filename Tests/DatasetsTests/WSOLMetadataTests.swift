@@ -195,14 +195,7 @@ struct WSOLMetadataTests {
             for round in 0..<90 {
                 let path = folder + "/" + files[round % files.count]
                 let original = try #require(FileManager.default.contents(atPath: path))
-                var data = original
-                if round.isMultiple(of: 2) {
-                    data = data.prefix(Int(generator.next() % UInt64(data.count + 1)))
-                } else {
-                    for _ in 0..<4 where !data.isEmpty {
-                        data[Int(generator.next() % UInt64(data.count))] = UInt8(truncatingIfNeeded: generator.next())
-                    }
-                }
+                let data = generator.damaged(original, round: round, flips: 4)
                 try data.write(to: URL(fileURLWithPath: path))
                 do {
                     let opened = try WSOLMetadataDataset(metadataDirectory: folder, dataRoot: copy + "/data")
