@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "bench", targets: ["BenchCLI"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "ViT", targets: ["ViT"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -23,12 +25,25 @@ let package = Package(
             name: "CJPEG",
             linkerSettings: [.linkedLibrary("jpeg")]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(
             name: "CHDF5",
             linkerSettings: [.linkedLibrary("hdf5_serial"), .linkedLibrary("z")]
         ),
 
         // MARK: - Libraries
+        .target(
+            name: "Tensor",
+            dependencies: ["COpenBLAS"]
+        ),
+        .target(
+            name: "ViT",
+            dependencies: ["Tensor", "Imaging"]
+        ),
         .target(
             name: "Imaging",
             dependencies: ["CPNG", "CJPEG"]
@@ -44,6 +59,8 @@ let package = Package(
             dependencies: [
                 "Imaging",
                 "Datasets",
+                "Tensor",
+                "ViT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +73,15 @@ let package = Package(
         .testTarget(
             name: "ImagingTests",
             dependencies: ["Imaging", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TensorTests",
+            dependencies: ["Tensor", "TestSupport"]
+        ),
+        .testTarget(
+            name: "ViTTests",
+            dependencies: ["ViT", "Tensor", "Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
