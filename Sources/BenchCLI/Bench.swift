@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
             plain folders and a synthetic dataset it generates itself. Run `bench datasets` to see what each \
             adapter reads, and `bench inspect --dataset D --root R` to check a layout before a long run.
             """,
-        subcommands: [Demo.self, Synth.self, Datasets.self, Inspect.self],
+        subcommands: [Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self],
         defaultSubcommand: Demo.self
     )
 }

@@ -1,0 +1,145 @@
+import Tensor
+
+/// The LRP rule of each layer kind (methods.md §2.4), on raw row-major buffers of one image.
+///
+/// Every rule reproduces the `relprop` of Chefer's `modules/layers_ours.py` (`LRPRules.ours`) or
+/// `modules/layers_lrp.py` (`LRPRules.original`) with `alpha = 1`; the comments name the quirks kept. Matrix
+/// products go through `BLAS.gemm`; scratch space comes from an `LRPWorkspace`, so a rule allocates nothing.
+package enum LRPLayers {
+    /// The `1e-9` of Chefer's `safe_divide` and of the first-conv rule, rounded to `Float` as PyTorch does.
+    package static let epsilon: Float = 1e-9
+
+    /// Chefer's `safe_divide(a, b)`: `a / (b + 1e-9)`, `0` where `b == 0`.
+    ///
+    /// Its denominator is `b.clamp(min=1e-9) + b.clamp(max=1e-9)`, which is `b + 1e-9` on both sides of `1e-9`;
+    /// where that sum is exactly 0 (only `b == -1e-9`) it uses `1e-9`.
+    @inline(__always)
+    package static func safeDivide(_ numerator: Float, _ denominator: Float) -> Float {
+        if denominator == 0 { return 0 }
+        let shifted = denominator + epsilon
+        return numerator / (shifted == 0 ? epsilon : shifted)
+    }
+
+    /// `values[i] = safeDivide(numerators[i], values[i])` for `count` values (the `S = safe_div(R, Z)` step).
+    @inline(__always)
+    static func divideInto(
+        count: Int, numerators: UnsafePointer<Float>, denominatorsToQuotients values: UnsafeMutablePointer<Float>
+    ) {
+        for index in 0..<count { values[index] = safeDivide(numerators[index], values[index]) }
+    }
+
+    /// Linear layer (`nn.Linear`, bias ignored): `result [rows, inputs]` from `x [rows, inputs]`,
+    /// `weight [outputs, inputs]` (PyTorch layout) and the output relevance `relevance [rows, outputs]`.
+    ///
+    /// - `ours`: `Z = x⁺W⁺ᵀ + x⁻W⁻ᵀ`, `S = safe_div(R, Z)`, `R_in = x⁺ ⊙ (S W⁺) + x⁻ ⊙ (S W⁻)`.
+    /// - `original`: `S1 = safe_div(R, x⁺W⁺ᵀ)`, `S2 = safe_div(R, x⁻W⁻ᵀ)`, `R_in = x⁺ ⊙ (S1 W⁺) + x⁻ ⊙ (S2 W⁻)`.
+    ///
+    /// `[W⁺ | W⁻]` is packed as one `[outputs, 2 inputs]` matrix and `[x⁺ | x⁻]` as `[rows, 2 inputs]`, so the
+    /// `ours` rule is two GEMMs with a doubled inner or outer size, and `original` four GEMMs on strided halves.
+    package static func linear(
+        rules: LRPRules, rows: Int, inputs: Int, outputs: Int, input x: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, relevance: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>,
+        workspace: LRPWorkspace
+    ) {
+        guard rows > 0 else { return }
+        let packedWidth = 2 * inputs
+        let packedWeight = workspace.buffer(.packedWeight, count: outputs * packedWidth)
+        let packedInput = workspace.buffer(.packedInput, count: rows * packedWidth)
+        let products = workspace.buffer(.products, count: rows * outputs)
+        let gathered = workspace.buffer(.gathered, count: rows * packedWidth)
+        splitSigns(rows: outputs, columns: inputs, source: weight, into: packedWeight)
+        splitSigns(rows: rows, columns: inputs, source: x, into: packedInput)
+        switch rules {
+        case .ours:
+            // Z = [x⁺ | x⁻] · [W⁺ | W⁻]ᵀ, S = safe_div(R, Z), [S W⁺ | S W⁻] = S · [W⁺ | W⁻].
+            BLAS.gemm(
+                transposeB: true, m: rows, n: outputs, k: packedWidth, a: packedInput, lda: packedWidth,
+                b: packedWeight, ldb: packedWidth, c: products, ldc: outputs)
+            divideInto(count: rows * outputs, numerators: relevance, denominatorsToQuotients: products)
+            BLAS.gemm(
+                m: rows, n: packedWidth, k: outputs, a: products, lda: outputs, b: packedWeight, ldb: packedWidth,
+                c: gathered, ldc: packedWidth)
+        case .original:
+            let negativeProducts = workspace.buffer(.negativeProducts, count: rows * outputs)
+            for (half, target) in [(0, products), (inputs, negativeProducts)] {
+                BLAS.gemm(
+                    transposeB: true, m: rows, n: outputs, k: inputs, a: packedInput + half, lda: packedWidth,
+                    b: packedWeight + half, ldb: packedWidth, c: target, ldc: outputs)
+                divideInto(count: rows * outputs, numerators: relevance, denominatorsToQuotients: target)
+                BLAS.gemm(
+                    m: rows, n: inputs, k: outputs, a: target, lda: outputs, b: packedWeight + half, ldb: packedWidth,
+                    c: gathered + half, ldc: packedWidth)
+            }
+        }
+        for row in 0..<rows {
+            let signs = packedInput + row * packedWidth
+            let sums = gathered + row * packedWidth
+            let target = result + row * inputs
+            for column in 0..<inputs {
+                target[column] = signs[column] * sums[column] + signs[inputs + column] * sums[inputs + column]
+            }
+        }
+    }
+
+    /// Writes `[max(v, 0) | min(v, 0)]` for each row of `source [rows, columns]` into `target [rows, 2 columns]`.
+    static func splitSigns(
+        rows: Int, columns: Int, source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>
+    ) {
+        for row in 0..<rows {
+            let values = source + row * columns
+            let positive = target + row * 2 * columns
+            let negative = positive + columns
+            for column in 0..<columns {
+                let value = values[column]
+                positive[column] = value > 0 ? value : 0
+                negative[column] = value < 0 ? value : 0
+            }
+        }
+    }
+
+    /// Residual add `total = first + second` (all `[count]`): the relevances of both summands.
+    ///
+    /// The z-rule `R_a = a ⊙ S`, `R_b = b ⊙ S` with `S = safe_div(R, total)`. With `ours` (Chefer's own `Add`)
+    /// each side is then rescaled by `safe_div(|ΣR_a| / (|ΣR_a| + |ΣR_b|) · ΣR, ΣR_a)` (the same for `b`, both
+    /// ratios through `safe_divide`), so the totals split `ΣR` by absolute mass. `second` may be `nil` when only
+    /// the first summand's relevance is wanted (it is then derived as `total - first`, as it is everywhere:
+    /// the forward's residual branch output is `total - first` up to one rounding).
+    package static func add(
+        rules: LRPRules, count: Int, first: UnsafePointer<Float>, total: UnsafePointer<Float>,
+        relevance: UnsafePointer<Float>, firstResult: UnsafeMutablePointer<Float>,
+        secondResult: UnsafeMutablePointer<Float>?
+    ) {
+        var firstSum: Double = 0
+        var secondSum: Double = 0
+        var relevanceSum: Double = 0
+        for index in 0..<count {
+            let quotient = safeDivide(relevance[index], total[index])
+            let firstShare = first[index] * quotient
+            let secondShare = (total[index] - first[index]) * quotient
+            firstResult[index] = firstShare
+            secondResult?[index] = secondShare
+            firstSum += Double(firstShare)
+            secondSum += Double(secondShare)
+            relevanceSum += Double(relevance[index])
+        }
+        guard rules == .ours else { return }
+        let mass = Float(abs(firstSum) + abs(secondSum))
+        let firstFactor = safeDivide(safeDivide(Float(abs(firstSum)), mass) * Float(relevanceSum), Float(firstSum))
+        let secondFactor = safeDivide(safeDivide(Float(abs(secondSum)), mass) * Float(relevanceSum), Float(secondSum))
+        for index in 0..<count { firstResult[index] *= firstFactor }
+        if let secondResult {
+            for index in 0..<count { secondResult[index] *= secondFactor }
+        }
+    }
+
+    /// Residual fork (`Clone`): `result = x ⊙ (safe_div(R_skip, x) + safe_div(R_branch, x))`, all `[count]`.
+    /// Chefer's `Clone.relprop` computes it so (not as a plain sum): entries where `x == 0` get no relevance.
+    package static func clone(
+        count: Int, input x: UnsafePointer<Float>, skip: UnsafePointer<Float>, branch: UnsafePointer<Float>,
+        result: UnsafeMutablePointer<Float>
+    ) {
+        for index in 0..<count {
+            result[index] = x[index] * (safeDivide(skip[index], x[index]) + safeDivide(branch[index], x[index]))
+        }
+    }
+}
