@@ -25,6 +25,9 @@ fixtures:
 	python3 tools/make_cub_fixtures.py
 	python3 tools/make_imagenet_seg_fixture.py
 	python3 tools/make_synthetic_prng_golden.py
+	python3 tools/make_checkpoint_fixtures.py
+	python3 tools/make_vit_fixtures.py
+	python3 tools/make_lrp_fixtures.py
 
 # Release-build performance benchmarks (nested package; see benchmarks/README.md).
 benchmarks: deps

@@ -31,6 +31,9 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(
+            name: "CAllocator"
+        ),
+        .target(
             name: "CHDF5",
             linkerSettings: [.linkedLibrary("hdf5_serial"), .linkedLibrary("z")]
         ),
@@ -38,7 +41,7 @@ let package = Package(
         // MARK: - Libraries
         .target(
             name: "Tensor",
-            dependencies: ["COpenBLAS"]
+            dependencies: ["COpenBLAS", "CAllocator"]
         ),
         .target(
             name: "ViT",

@@ -118,7 +118,9 @@ def trace(model, images):
     sd = {k: v.detach() for k, v in model.state_dict().items()}
     patch = model.patch_embed.proj.stride[0]
     heads = model.blocks[0].attn.num_heads
-    patches = torch.nn.functional.conv2d(images, sd["patch_embed.proj.weight"], sd["patch_embed.proj.bias"], stride=patch)
+    patches = torch.nn.functional.conv2d(
+        images, sd["patch_embed.proj.weight"], sd["patch_embed.proj.bias"], stride=patch
+    )
     patches = patches.flatten(2).transpose(1, 2)
     prefix = [sd["cls_token"].expand(images.shape[0], -1, -1)]
     if "dist_token" in sd:
@@ -130,7 +132,9 @@ def trace(model, images):
         p = f"blocks.{index}."
         batch, count, width = x.shape
         head_dim = width // heads
-        norm1 = torch.nn.functional.layer_norm(x, (width,), sd[p + "norm1.weight"], sd[p + "norm1.bias"], block.norm1.eps)
+        norm1 = torch.nn.functional.layer_norm(
+            x, (width,), sd[p + "norm1.weight"], sd[p + "norm1.bias"], block.norm1.eps
+        )
         qkv = norm1 @ sd[p + "attn.qkv.weight"].T + sd[p + "attn.qkv.bias"]
         q, k, v = qkv.reshape(batch, count, 3, heads, head_dim).permute(2, 0, 3, 1, 4)
         products = q @ k.transpose(-2, -1)
@@ -281,7 +285,8 @@ def main():
                     assert conditioning < 1e-5, f"ill-conditioned fixture: float32 vs float64 {conditioning}"
                     prefix = f"{name}_b{image_index}_c{class_index}_{rules}"
                     for suffix, tensor in (("attention", attention), ("blocks", blocks), ("pixels", pixels)):
-                        np.save(os.path.join(arguments.out, f"{prefix}_{suffix}.npy"), tensor.numpy().astype(np.float32))
+                        path = os.path.join(arguments.out, f"{prefix}_{suffix}.npy")
+                        np.save(path, tensor.numpy().astype(np.float32))
                     manifest["cases"].append(
                         dict(
                             model=name, image=image_index, classIndex=class_index, rules=rules, prefix=prefix,

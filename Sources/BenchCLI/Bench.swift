@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 /// The `bench` command: evaluates ViT explanation methods on localization datasets.
 @main
@@ -14,4 +15,10 @@ struct Bench: ParsableCommand {
         subcommands: [Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self],
         defaultSubcommand: Demo.self
     )
+
+    /// Tunes the allocator for repeated large passes, then parses the arguments and runs the command.
+    static func main() {
+        AllocatorTuning.keepLargeBlocks()
+        main(nil)
+    }
 }

@@ -58,12 +58,20 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case .unknownFamily(let detail): "not a timm or Hugging Face ViT checkpoint: \(detail)"
         case .keyMismatch(let missing, let unexpected):
             [
-                missing.isEmpty ? nil : "missing keys: \(missing.joined(separator: ", "))",
-                unexpected.isEmpty ? nil : "unexpected keys: \(unexpected.joined(separator: ", "))",
+                missing.isEmpty ? nil : "missing \(Self.listing(missing))",
+                unexpected.isEmpty ? nil : "unexpected \(Self.listing(unexpected))",
             ].compactMap { $0 }.joined(separator: "; ")
         case .shapeMismatch(let tensor, let expected, let found):
             "tensor '\(tensor)' has shape \(found), expected \(expected)"
         case .inconsistentGeometry(let detail): "inconsistent geometry: \(detail)"
         }
+    }
+
+    /// A key list for a message: all of a short list, else the first ten and the count (a wrong depth would
+    /// otherwise print a hundred keys).
+    private static func listing(_ keys: [String]) -> String {
+        let noun = keys.count == 1 ? "key" : "keys"
+        guard keys.count > 10 else { return "\(noun): \(keys.joined(separator: ", "))" }
+        return "\(keys.count) \(noun): \(keys.prefix(10).joined(separator: ", ")), ..."
     }
 }

@@ -147,7 +147,8 @@ extension LRPLayers {
             for column in 0..<patchValues {
                 let signed = signedGradient + patch * packedWidth
                 let index = patch * patchValues + column
-                patches[index] = patches[index] * gradient[index] - low * signed[column] - high * signed[patchValues + column]
+                patches[index] =
+                    patches[index] * gradient[index] - low * signed[column] - high * signed[patchValues + column]
             }
         }
         fold(config: config, patches: patches, into: result)

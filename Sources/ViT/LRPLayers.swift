@@ -109,6 +109,8 @@ package enum LRPLayers {
         relevance: UnsafePointer<Float>, firstResult: UnsafeMutablePointer<Float>,
         secondResult: UnsafeMutablePointer<Float>?
     ) {
+        // The three totals accumulate in Double: PyTorch's float32 `sum()` is pairwise, so a sequential Float sum
+        // would drift further from it than the exact total does.
         var firstSum: Double = 0
         var secondSum: Double = 0
         var relevanceSum: Double = 0

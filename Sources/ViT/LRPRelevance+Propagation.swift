@@ -97,7 +97,9 @@ extension LRPRelevance {
                 let norm2 = pointers[8] + tokenOffset
                 let hiddenActivations = pointers[9] + batchIndex * tokens * hiddenWidth
                 let output = pointers[10] + tokenOffset
-                let (qkvWeight, projWeight, fc1Weight, fc2Weight) = (pointers[11], pointers[12], pointers[13], pointers[14])
+                let (qkvWeight, projWeight, fc1Weight, fc2Weight) = (
+                    pointers[11], pointers[12], pointers[13], pointers[14]
+                )
 
                 // add2: output = afterAttention + mlp(norm2(afterAttention)); MLP; clone2.
                 LRPLayers.add(

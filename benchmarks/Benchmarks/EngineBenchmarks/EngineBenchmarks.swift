@@ -6,6 +6,7 @@ import ViT
 /// ViT-B/16 at 224 with random weights of timm's shapes: the figures of issue 3, compared with
 /// `python3 tools/bench_torch.py` run in the same session.
 let benchmarks: @Sendable () -> Void = {
+    AllocatorTuning.keepLargeBlocks()
     BLAS.threadCount = ProcessInfo.processInfo.environment["BENCH_THREADS"].flatMap(Int.init) ?? 2
     guard let config = ViTConfig.preset(named: "vit_base_patch16_224") else { return }
     let weights = ViTWeights.random(config: config, seed: 1)
