@@ -54,7 +54,11 @@ extension Tensor {
     public func gelu() -> Tensor {
         guard count > 0 else { return self }
         return Tensor(shape: shape) { output in
-            withPointer { input in Kernels.gelu(count: count, input: input, output: output) }
+            withPointer { input in
+                Kernels.forEachChunk(count: count, work: count, alignment: 8) { range in
+                    Kernels.gelu(count: range.count, input: input + range.lowerBound, output: output + range.lowerBound)
+                }
+            }
         }
     }
 
@@ -65,7 +69,11 @@ extension Tensor {
         return Tensor(shape: shape) { output in
             withPointer { input in
                 gradient.withPointer { gradient in
-                    Kernels.geluBackward(count: count, input: input, outputGradient: gradient, inputGradient: output)
+                    Kernels.forEachChunk(count: count, work: count, alignment: 8) { range in
+                        Kernels.geluBackward(
+                            count: range.count, input: input + range.lowerBound,
+                            outputGradient: gradient + range.lowerBound, inputGradient: output + range.lowerBound)
+                    }
                 }
             }
         }

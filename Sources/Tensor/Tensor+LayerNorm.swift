@@ -134,9 +134,12 @@ extension Tensor {
             withPointer { input in
                 weight.withPointer { weight in
                     bias.withPointer { bias in
-                        Kernels.layerNorm(
-                            rows: count / width, width: width, input: input, weight: weight, bias: bias,
-                            epsilon: epsilon, output: output)
+                        Kernels.forEachChunk(count: count / width, work: count) { rows in
+                            let offset = rows.lowerBound * width
+                            Kernels.layerNorm(
+                                rows: rows.count, width: width, input: input + offset, weight: weight, bias: bias,
+                                epsilon: epsilon, output: output + offset)
+                        }
                     }
                 }
             }
@@ -153,9 +156,13 @@ extension Tensor {
             withPointer { input in
                 weight.withPointer { weight in
                     gradient.withPointer { gradient in
-                        Kernels.layerNormBackward(
-                            rows: count / width, width: width, input: input, weight: weight, epsilon: epsilon,
-                            outputGradient: gradient, inputGradient: output, accumulate: false)
+                        Kernels.forEachChunk(count: count / width, work: count) { rows in
+                            let offset = rows.lowerBound * width
+                            Kernels.layerNormBackward(
+                                rows: rows.count, width: width, input: input + offset, weight: weight,
+                                epsilon: epsilon, outputGradient: gradient + offset, inputGradient: output + offset,
+                                accumulate: false)
+                        }
                     }
                 }
             }

@@ -98,7 +98,10 @@ extension Tensor {
         guard count > 0 else { return self }
         return Tensor(shape: shape) { output in
             withPointer { input in
-                Kernels.softmaxRows(rows: count / width, width: width, input: input, output: output)
+                Kernels.forEachChunk(count: count / width, work: count) { rows in
+                    let offset = rows.lowerBound * width
+                    Kernels.softmaxRows(rows: rows.count, width: width, input: input + offset, output: output + offset)
+                }
             }
         }
     }
@@ -111,9 +114,12 @@ extension Tensor {
         return Tensor(shape: shape) { output in
             withPointer { probabilities in
                 gradient.withPointer { gradient in
-                    Kernels.softmaxBackwardRows(
-                        rows: count / width, width: width, output: probabilities, outputGradient: gradient,
-                        inputGradient: output)
+                    Kernels.forEachChunk(count: count / width, work: count) { rows in
+                        let offset = rows.lowerBound * width
+                        Kernels.softmaxBackwardRows(
+                            rows: rows.count, width: width, output: probabilities + offset,
+                            outputGradient: gradient + offset, inputGradient: output + offset)
+                    }
                 }
             }
         }

@@ -110,7 +110,7 @@ extension ViTModel {
             embeddingGradient.withPointer { gradient in
                 weights.patchWeight.withPointer { patchWeight in
                     for image in 0..<batch {
-                        BLAS.gemm(
+                        BLAS.gemmSplittingColumns(
                             m: patches, n: patchValues, k: width, a: gradient + (image * tokens + prefix) * width,
                             lda: width, b: patchWeight, ldb: patchValues, c: columns + image * patches * patchValues,
                             ldc: patchValues)

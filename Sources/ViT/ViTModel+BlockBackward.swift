@@ -21,11 +21,14 @@ extension ViTModel {
 
         // MLP branch.
         var hiddenGradient = Self.linearBackward(outputGradient, rows: rows, weight: blockWeights.fc2Weight)
+        let hiddenCount = rows * config.mlpDim
         block.hiddenPreActivation.withPointer { preActivation in
             hiddenGradient.withMutablePointer { gradient in
-                Tensor.Kernels.geluBackward(
-                    count: rows * config.mlpDim, input: preActivation, outputGradient: gradient,
-                    inputGradient: gradient)
+                Tensor.Kernels.forEachChunk(count: hiddenCount, work: hiddenCount, alignment: 8) { range in
+                    Tensor.Kernels.geluBackward(
+                        count: range.count, input: preActivation + range.lowerBound,
+                        outputGradient: gradient + range.lowerBound, inputGradient: gradient + range.lowerBound)
+                }
             }
         }
         let norm2Gradient = Self.linearBackward(hiddenGradient, rows: rows, weight: blockWeights.fc1Weight)
@@ -34,58 +37,56 @@ extension ViTModel {
             input: block.afterAttention, weight: blockWeights.norm2Weight, epsilon: epsilon,
             outputGradient: norm2Gradient, accumulateInto: &afterAttentionGradient)
 
-        // Attention branch.
+        // Attention branch: per head `dA`, `dS` and (standard mode) `dq`, `dk`, `dv`, fused into one loop over heads
+        // on OpenBLAS's threads with each small GEMM single-threaded (as in the forward); every value is computed
+        // as in a sequential loop. Heads write disjoint column blocks of the `[rows, 3D]` q/k/v gradient.
         let contextGradient = Self.linearBackward(afterAttentionGradient, rows: rows, weight: blockWeights.projWeight)
-        let attentionGradient = Tensor(shape: [batch, heads, tokens, tokens]) { output in
-            contextGradient.withPointer { contextGradient in
-                block.value.withPointer { value in
-                    for image in 0..<batch {
-                        for head in 0..<heads {
-                            let matrix = image * heads + head
-                            BLAS.gemm(
-                                transposeB: true, m: tokens, n: tokens, k: headWidth,
-                                a: contextGradient + image * tokens * width + head * headWidth, lda: width,
-                                b: value + matrix * tokens * headWidth, ldb: headWidth, c: output + matrix * square,
-                                ldc: tokens)
-                        }
-                    }
-                }
-            }
-        }
-        let scoresGradient = block.attention.softmaxBackward(gradient: attentionGradient)
-
-        guard mode == .standard else {
-            return BlockGradients(
-                attention: attentionGradient, scores: scoresGradient, blockInput: afterAttentionGradient)
-        }
         let scale = 1 / Float(headWidth).squareRoot()
-        let qkvGradient = Tensor(shape: [rows, 3 * width]) { output in
-            contextGradient.withPointer { contextGradient in
-                block.attention.withPointer { attention in
-                    scoresGradient.withPointer { scoresGradient in
-                        block.query.withPointer { query in
-                            block.key.withPointer { key in
-                                for image in 0..<batch {
-                                    for head in 0..<heads {
-                                        let matrix = image * heads + head
-                                        let headOffset = matrix * tokens * headWidth
-                                        let rowsStart = output + image * tokens * 3 * width + head * headWidth
-                                        // dq = scale * dS · k
-                                        BLAS.gemm(
-                                            m: tokens, n: headWidth, k: tokens, alpha: scale,
-                                            a: scoresGradient + matrix * square, lda: tokens, b: key + headOffset,
-                                            ldb: headWidth, c: rowsStart, ldc: 3 * width)
-                                        // dk = scale * dSᵀ · q
-                                        BLAS.gemm(
-                                            transposeA: true, m: tokens, n: headWidth, k: tokens, alpha: scale,
-                                            a: scoresGradient + matrix * square, lda: tokens, b: query + headOffset,
-                                            ldb: headWidth, c: rowsStart + width, ldc: 3 * width)
-                                        // dv = Aᵀ · dctx_h
-                                        BLAS.gemm(
-                                            transposeA: true, m: tokens, n: headWidth, k: tokens,
-                                            a: attention + matrix * square, lda: tokens,
-                                            b: contextGradient + image * tokens * width + head * headWidth, ldb: width,
-                                            c: rowsStart + 2 * width, ldc: 3 * width)
+        var attentionGradient = Tensor(zeros: [0, heads, tokens, tokens])  // replaced below unless the batch is empty
+        var scoresGradient = Tensor(zeros: [0, heads, tokens, tokens])  // replaced below unless the batch is empty
+        func attentionBackward(qkvGradient: UnsafeMutablePointer<Float>?) {
+            attentionGradient = Tensor(shape: [batch, heads, tokens, tokens]) { attentionOutput in
+                scoresGradient = Tensor(shape: [batch, heads, tokens, tokens]) { scoresOutput in
+                    contextGradient.withPointer { contextGradient in
+                        block.attention.withPointer { attention in
+                            block.value.withPointer { value in
+                                block.query.withPointer { query in
+                                    block.key.withPointer { key in
+                                        Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: batch * heads) {
+                                            matrix in
+                                            let image = matrix / heads
+                                            let head = matrix % heads
+                                            let headOffset = matrix * tokens * headWidth
+                                            let headContextGradient =
+                                                contextGradient + image * tokens * width + head * headWidth
+                                            // dA = dctx_h · v_hᵀ
+                                            BLAS.gemm(
+                                                transposeB: true, m: tokens, n: tokens, k: headWidth,
+                                                a: headContextGradient, lda: width, b: value + headOffset,
+                                                ldb: headWidth, c: attentionOutput + matrix * square, ldc: tokens)
+                                            Tensor.Kernels.softmaxBackwardRows(
+                                                rows: tokens, width: tokens, output: attention + matrix * square,
+                                                outputGradient: attentionOutput + matrix * square,
+                                                inputGradient: scoresOutput + matrix * square)
+                                            guard let qkvGradient else { return }
+                                            let rowsStart = qkvGradient + image * tokens * 3 * width + head * headWidth
+                                            // dq = scale * dS · k
+                                            BLAS.gemm(
+                                                m: tokens, n: headWidth, k: tokens, alpha: scale,
+                                                a: scoresOutput + matrix * square, lda: tokens, b: key + headOffset,
+                                                ldb: headWidth, c: rowsStart, ldc: 3 * width)
+                                            // dk = scale * dSᵀ · q
+                                            BLAS.gemm(
+                                                transposeA: true, m: tokens, n: headWidth, k: tokens, alpha: scale,
+                                                a: scoresOutput + matrix * square, lda: tokens,
+                                                b: query + headOffset, ldb: headWidth, c: rowsStart + width,
+                                                ldc: 3 * width)
+                                            // dv = Aᵀ · dctx_h
+                                            BLAS.gemm(
+                                                transposeA: true, m: tokens, n: headWidth, k: tokens,
+                                                a: attention + matrix * square, lda: tokens, b: headContextGradient,
+                                                ldb: width, c: rowsStart + 2 * width, ldc: 3 * width)
+                                        }
                                     }
                                 }
                             }
@@ -94,6 +95,13 @@ extension ViTModel {
                 }
             }
         }
+
+        guard mode == .standard else {
+            attentionBackward(qkvGradient: nil)
+            return BlockGradients(
+                attention: attentionGradient, scores: scoresGradient, blockInput: afterAttentionGradient)
+        }
+        let qkvGradient = Tensor(shape: [rows, 3 * width]) { output in attentionBackward(qkvGradient: output) }
         let norm1Gradient = Self.linearBackward(qkvGradient, rows: rows, weight: blockWeights.qkvWeight)
         var inputGradient = afterAttentionGradient
         layerNormBackward(
@@ -113,9 +121,13 @@ extension ViTModel {
             weight.withPointer { weight in
                 outputGradient.withPointer { outputGradient in
                     target.withMutablePointer { target in
-                        Tensor.Kernels.layerNormBackward(
-                            rows: rows, width: width, input: input, weight: weight, epsilon: epsilon,
-                            outputGradient: outputGradient, inputGradient: target, accumulate: true)
+                        Tensor.Kernels.forEachChunk(count: rows, work: rows * width) { chunk in
+                            let offset = chunk.lowerBound * width
+                            Tensor.Kernels.layerNormBackward(
+                                rows: chunk.count, width: width, input: input + offset, weight: weight,
+                                epsilon: epsilon, outputGradient: outputGradient + offset,
+                                inputGradient: target + offset, accumulate: true)
+                        }
                     }
                 }
             }

@@ -17,7 +17,7 @@ extension ViTModel {
             guard rows > 0 else { return }
             input.withPointer { input in
                 weight.withPointer { weight in
-                    BLAS.gemm(
+                    BLAS.gemmSplittingColumns(
                         transposeB: true, m: rows, n: outputWidth, k: inputWidth, a: input, lda: inputWidth, b: weight,
                         ldb: inputWidth, beta: bias == nil ? 0 : 1, c: output, ldc: outputWidth)
                 }
@@ -35,7 +35,7 @@ extension ViTModel {
             guard rows > 0 else { return }
             outputGradient.withPointer { gradient in
                 weight.withPointer { weight in
-                    BLAS.gemm(
+                    BLAS.gemmSplittingColumns(
                         m: rows, n: inputWidth, k: outputWidth, a: gradient, lda: outputWidth, b: weight,
                         ldb: inputWidth, c: output, ldc: inputWidth)
                 }

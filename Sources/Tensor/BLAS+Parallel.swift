@@ -1,0 +1,37 @@
+extension BLAS {
+    /// `BLAS.gemm` with the `n` columns of `C` split into contiguous blocks, one per thread (up to
+    /// `BLAS.threadCount`), each block a single-threaded OpenBLAS call; for the engine's large products.
+    ///
+    /// Why not OpenBLAS's own threading: after each threaded call its helper threads spin for a while before they
+    /// sleep, and on a 2-core machine that spinning takes the core the engine's own split kernels (softmax, GELU,
+    /// layer norm, the per-head attention loop) want next. Splitting the GEMMs here as well keeps every thread of
+    /// the pass on libdispatch, whose idle workers block instead. Each column block sees the whole `A` and its
+    /// own columns of `B`, and OpenBLAS accumulates every output value over `k` in the same order whatever the
+    /// split, so the values match the unsplit call.
+    public static func gemmSplittingColumns(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        // Blocks of whole 64-column panels, and only for products worth a hand-off (~1 MFLOP and up).
+        let panel = 64
+        let panels = (n + panel - 1) / panel
+        let workers = m * n * k >= 1 << 20 ? min(threadCount, panels) : 1
+        guard workers > 1 else {
+            gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: workers) { worker in
+            let start = min(n, panels * worker / workers * panel)
+            let end = min(n, panels * (worker + 1) / workers * panel)
+            guard start < end else { return }
+            // `B` is `[k, n]` as stored, or `[n, k]` when transposed: its columns of `op(B)` start at `start` or at
+            // row `start`.
+            gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k, alpha: alpha, a: a,
+                lda: lda, b: b + (transposeB ? start * ldb : start), ldb: ldb, beta: beta, c: c + start, ldc: ldc)
+        }
+    }
+}
