@@ -10,7 +10,8 @@ struct Bench: ParsableCommand {
         discussion: """
             Reads Pascal VOC 2012, ImageNet val, CUB-200-2011, ImageNet-Segmentation, wsolevaluation metadata, \
             plain folders and a synthetic dataset it generates itself. Run `bench datasets` to see what each \
-            adapter reads, and `bench inspect --dataset D --root R` to check a layout before a long run.
+            adapter reads, and `bench inspect --dataset D --root R` to check a layout before a long run. \
+            `bench predict` classifies images with a ViT checkpoint (timm or Hugging Face safetensors).
             """,
         subcommands: [Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self],
         defaultSubcommand: Demo.self
