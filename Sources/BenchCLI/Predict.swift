@@ -53,6 +53,10 @@ struct Predict: ParsableCommand {
     func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be positive.") }
         guard !images.isEmpty else { throw ValidationError("Give at least one --image.") }
+        // Checked before the (slow) weight loading, so a typo fails at once.
+        for path in images where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(path): image not found.")
+        }
         if let policy, PreprocessingSettings.Policy(rawValue: policy) == nil {
             throw ValidationError("--policy must be timm or squash.")
         }
@@ -80,6 +84,10 @@ struct Predict: ParsableCommand {
             config = preset
             config.classes = inferred.classes
             config.layerNormEpsilon = family.layerNormEpsilon
+        }
+        guard config.channels == 3 else {
+            throw ValidationError(
+                "\(self.weights): the model takes \(config.channels) input channels; only RGB (3) is supported")
         }
         let weights = try Checkpoint.load(file, family: family, config: config)
         let loadSeconds = Date().timeIntervalSince(start)

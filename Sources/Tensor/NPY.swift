@@ -61,8 +61,14 @@ public enum NPY {
         let shapeText = try field("shape", in: header, path: path)
         guard fortranOrder == "False" else { throw Failure.unsupported(path: path, reason: "Fortran order") }
         let shape = try parseShape(shapeText, path: path)
-        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-        guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }), count >= 0, count < 1 << 31 else {
+        var count = 1
+        var overflowed = false
+        for extent in shape {
+            let product = count.multipliedReportingOverflow(by: extent)
+            overflowed = overflowed || product.overflow
+            count = product.partialValue
+        }
+        guard !overflowed, shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }), count >= 0, count < 1 << 31 else {
             throw Failure.malformed(path: path, reason: "shape \(shapeText) is too large")
         }
         let body = headerStart + headerLength
@@ -138,7 +144,7 @@ public enum NPY {
     private static func decodeValues(
         _ bytes: [UInt8], from start: Int, count: Int, descriptor: String, path: String
     ) throws -> [Float] {
-        guard descriptor.count >= 3, let width = Int(descriptor.dropFirst(2)) else {
+        guard descriptor.count >= 3, let width = Int(descriptor.dropFirst(2)), [1, 2, 4, 8].contains(width) else {
             throw Failure.unsupported(path: path, reason: "dtype \(descriptor)")
         }
         let order = descriptor.first

@@ -87,7 +87,7 @@ public enum Checkpoint {
                     + "\(prefixTokens) prefix token(s) is not a square grid")
         }
         let head = try file.entry(named: family.headWeightKey).shape
-        guard head.count == 2, head[1] == width else {
+        guard head.count == 2, head[0] > 0, head[1] == width else {
             throw failure("'\(family.headWeightKey)' has shape \(head), expected [classes, \(width)]")
         }
         let blockIndices = Set(
@@ -96,6 +96,14 @@ public enum Checkpoint {
                 return Int(key.dropFirst(family.blocksPrefix.count).prefix { $0 != "." })
             })
         guard let lastBlock = blockIndices.max(), lastBlock >= 0 else { throw failure("no transformer blocks") }
+        // Block indices must run 0...last without gaps: a hostile key such as `blocks.9223372036854775807.x`
+        // would otherwise overflow the depth or make the loader list millions of expected keys.
+        guard lastBlock < file.entries.count, blockIndices.count == lastBlock + 1 else {
+            let missing = (0...min(lastBlock, file.entries.count)).filter { !blockIndices.contains($0) }.prefix(5)
+            throw failure(
+                "block indices run to \(lastBlock) but blocks \(missing.map(String.init).joined(separator: ", ")) "
+                    + "are missing")
+        }
         let fc1Key = family.fc1WeightKey(block: 0)
         guard let fc1 = file.entries[fc1Key]?.shape, fc1.count == 2, fc1[0] > 0 else {
             throw CheckpointError(file: file.path, reason: .keyMismatch(missing: [fc1Key], unexpected: []))

@@ -18,6 +18,8 @@ import Tensor
 /// `N <= 100_000_000` and `8 + N <= file size`; each entry's byte size equals `product(shape) * dtype size`; the
 /// entries sorted by offset tile the data buffer with no hole and no overlap and end exactly at the end of the file.
 /// Nothing is allocated in proportion to a size the file claims before that size is checked against the file.
+/// As with any memory-mapped file, another process truncating it while it is open makes a later read fault
+/// (SIGBUS); load a checkpoint that nothing else is writing.
 public final class SafeTensorsFile {
     /// safetensors' `MAX_HEADER_SIZE`.
     public static let maximumHeaderLength: UInt64 = 100_000_000

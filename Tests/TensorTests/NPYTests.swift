@@ -35,4 +35,33 @@ struct NPYTests {
             #expect(throws: NPY.Failure.self) { try NPY.decode(data.prefix(length)) }
         }
     }
+
+    /// A header with the given dtype and shape and `bodyBytes` zero bytes of data.
+    static func file(descriptor: String, shape: String, bodyBytes: Int) -> Data {
+        var header = "{'descr': '\(descriptor)', 'fortran_order': False, 'shape': \(shape), }"
+        header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+        let length = UInt16(header.utf8.count)
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)])
+        data.append(contentsOf: Array(header.utf8) + [UInt8](repeating: 0, count: bodyBytes))
+        return data
+    }
+
+    /// Hostile headers (found in review): an element count that overflows, and element widths numpy never
+    /// writes, are typed errors, not traps or huge allocations.
+    @Test(arguments: [
+        ("<f4", "(1073741824, 1073741824, 16)"), ("<u0", "(2147483647,)"), ("<u-1", "(4,)"),
+        ("<u99999999999999999", "(4,)"), ("<u3", "(4,)"), ("<f16", "(1,)"),
+    ])
+    func hostileHeadersAreTypedErrors(descriptor: String, shape: String) {
+        #expect(throws: NPY.Failure.self) {
+            try NPY.decode(Self.file(descriptor: descriptor, shape: shape, bodyBytes: 64))
+        }
+    }
+
+    @Test func integerAndHalfArraysConvert() throws {
+        let data = Self.file(descriptor: "<i2", shape: "(2,)", bodyBytes: 0) + Data([0xFF, 0xFF, 0x02, 0x00])
+        #expect(try NPY.decode(data).storage == [-1, 2])
+        let half = Self.file(descriptor: "<f2", shape: "(1,)", bodyBytes: 0) + Data([0x00, 0x3C])
+        #expect(try NPY.decode(half).storage == [1])
+    }
 }

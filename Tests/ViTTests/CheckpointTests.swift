@@ -267,6 +267,39 @@ enum CheckpointFixture {
         }
     }
 
+    /// Hostile block indices (found in review): a huge index must not overflow the depth or make the loader
+    /// expect millions of keys, and a gap must name the missing block; a zero-class head is refused.
+    @Test(arguments: ["blocks.9223372036854775807.x", "blocks.3000000.x", "blocks.5.norm1.weight"])
+    func blockIndicesMustBeContiguous(extraKey: String) throws {
+        let source = try SafeTensorsFile(contentsOf: CheckpointFixture.path("timm_vit.safetensors"))
+        var tensors: [String: Tensor] = [:]
+        for name in source.names { tensors[name] = try source.tensor(named: name) }
+        tensors[extraKey] = Tensor(zeros: [0])
+        let path = try CheckpointFixture.temporaryPath("gap.safetensors")
+        try SafeTensorsFile.write(tensors, to: path)
+        do {
+            _ = try Checkpoint.load(contentsOf: path, heads: 3)
+            Issue.record("a checkpoint with \(extraKey) loaded")
+        } catch let error as CheckpointError {
+            guard case .inconsistentGeometry(let detail) = error.reason else {
+                Issue.record("unexpected reason: \(error)")
+                return
+            }
+            #expect(detail.contains("missing"))
+        }
+    }
+
+    @Test func zeroClassHeadIsRefused() throws {
+        let source = try SafeTensorsFile(contentsOf: CheckpointFixture.path("timm_vit.safetensors"))
+        var tensors: [String: Tensor] = [:]
+        for name in source.names { tensors[name] = try source.tensor(named: name) }
+        tensors["head.weight"] = Tensor(zeros: [0, 48])
+        tensors["head.bias"] = Tensor(zeros: [0])
+        let path = try CheckpointFixture.temporaryPath("no-classes.safetensors")
+        try SafeTensorsFile.write(tensors, to: path)
+        #expect(throws: CheckpointError.self) { try Checkpoint.load(contentsOf: path, heads: 3) }
+    }
+
     @Test func defaultHeadsAreWidthOver64() throws {
         // Width 48 has no default head count: the error says to give one.
         let path = CheckpointFixture.path("timm_vit.safetensors")
