@@ -91,7 +91,7 @@ extension ImageNetValDataset {
             }
             let box = BoundingBox(
                 xMin: numbers[0], yMin: numbers[1], xMax: numbers[2], yMax: numbers[3], convention: .zeroBasedInclusive)
-            if options.rejectBoxesOutsideImage, let problem = boxProblem(box) {
+            if options.rejectBoxesOutsideImage, let problem = AnnotationXML.boxProblem(box) {
                 throw DatasetError.malformedAnnotation(path: path, reason: "line \(line): \(problem)")
             }
             objects.append(AnnotatedObject(classIndex: classIndex, box: box))

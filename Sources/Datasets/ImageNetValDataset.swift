@@ -135,38 +135,9 @@ public struct ImageNetValDataset: Dataset {
         let xml = try AnnotationXML.parse(contentsOf: path)
         var size: (width: Int, height: Int)?
         if let width = xml.width, let height = xml.height, width > 0, height > 0 { size = (width, height) }
-        var objects: [AnnotatedObject] = []
-        objects.reserveCapacity(xml.objects.count)
-        for (number, object) in zip(1..., xml.objects) {
-            guard let classIndex = classIndexByWnid[object.name] else {
-                throw DatasetError.unknownClass(path: path, name: object.name)
-            }
-            guard let raw = object.box else {
-                throw DatasetError.malformedAnnotation(path: path, reason: "object \(number) has no <bndbox>")
-            }
-            let box = BoundingBox(
-                xMin: raw.xMin, yMin: raw.yMin, xMax: raw.xMax, yMax: raw.yMax, convention: .zeroBasedInclusive)
-            if options.rejectBoxesOutsideImage {
-                if let size, !box.isInside(width: size.width, height: size.height) {
-                    throw DatasetError.boxOutsideImage(
-                        path: path, box: box.description, width: size.width, height: size.height)
-                }
-                if size == nil, let problem = Self.boxProblem(box) {
-                    throw DatasetError.malformedAnnotation(path: path, reason: "object \(number): \(problem)")
-                }
-            }
-            objects.append(
-                AnnotatedObject(
-                    classIndex: classIndex, box: box, isDifficult: object.isDifficult,
-                    isTruncated: object.isTruncated, isOccluded: object.isOccluded))
-        }
+        let objects = try xml.annotatedObjects(
+            path: path, classIndex: classIndexByWnid, convention: .zeroBasedInclusive, size: size,
+            rejectBoxesOutside: options.rejectBoxesOutsideImage)
         return (objects, size)
-    }
-
-    /// Why a box is invalid without knowing the image size (min > max, negative coordinate), or `nil`.
-    static func boxProblem(_ box: BoundingBox) -> String? {
-        if box.xMin > box.xMax || box.yMin > box.yMax { return "box \(box) has min > max" }
-        if box.xMin < 0 || box.yMin < 0 { return "box \(box) has a negative coordinate" }
-        return nil
     }
 }

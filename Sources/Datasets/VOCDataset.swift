@@ -180,25 +180,9 @@ public struct VOCDataset: Dataset {
         guard let width = xml.width, let height = xml.height, width > 0, height > 0 else {
             throw DatasetError.malformedAnnotation(path: path, reason: "missing or zero <size> width/height")
         }
-        var objects: [AnnotatedObject] = []
-        objects.reserveCapacity(xml.objects.count)
-        for (number, object) in zip(1..., xml.objects) {
-            guard let classIndex = classIndexByName[object.name] else {
-                throw DatasetError.unknownClass(path: path, name: object.name)
-            }
-            guard let raw = object.box else {
-                throw DatasetError.malformedAnnotation(path: path, reason: "object \(number) has no <bndbox>")
-            }
-            let box = BoundingBox(
-                xMin: raw.xMin, yMin: raw.yMin, xMax: raw.xMax, yMax: raw.yMax, convention: .oneBasedInclusive)
-            if options.rejectBoxesOutsideImage, !box.isInside(width: width, height: height) {
-                throw DatasetError.boxOutsideImage(path: path, box: box.description, width: width, height: height)
-            }
-            objects.append(
-                AnnotatedObject(
-                    classIndex: classIndex, box: box, isDifficult: object.isDifficult,
-                    isTruncated: object.isTruncated, isOccluded: object.isOccluded))
-        }
+        let objects = try xml.annotatedObjects(
+            path: path, classIndex: classIndexByName, convention: .oneBasedInclusive, size: (width, height),
+            rejectBoxesOutside: options.rejectBoxesOutsideImage)
         return Parsed(xml: xml, objects: objects, width: width, height: height)
     }
 
