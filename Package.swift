@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "ViT", targets: ["ViT"]),
+        .library(name: "Explainers", targets: ["Explainers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -55,6 +56,10 @@ let package = Package(
             name: "Datasets",
             dependencies: ["Imaging", "CHDF5"]
         ),
+        .target(
+            name: "Explainers",
+            dependencies: ["ViT", "Tensor", "Imaging"]
+        ),
 
         // MARK: - The command-line tool
         .executableTarget(
@@ -64,6 +69,7 @@ let package = Package(
                 "Datasets",
                 "Tensor",
                 "ViT",
+                "Explainers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,6 +91,11 @@ let package = Package(
         .testTarget(
             name: "ViTTests",
             dependencies: ["ViT", "Tensor", "Imaging", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ExplainersTests",
+            dependencies: ["Explainers", "ViT", "Tensor", "Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,0 +1,106 @@
+import Tensor
+import ViT
+
+/// One image, one model and one target class, with the engine's passes computed on first use and shared.
+///
+/// Methods never call the model themselves: they ask the context for a ``TraceProduct`` and get the memoised
+/// result, so explaining an image with ten methods costs one forward, one backward of each kind that some
+/// method needs, and one LRP pass of each rule set. ``passes`` records every pass actually run (a test counts
+/// them). A context is used by one thread at a time.
+public final class ExplanationContext {
+    /// The model the maps explain.
+    public let model: ViTModel
+    /// The preprocessed image, `[1, C, S, S]` normalised pixels.
+    public let input: Tensor
+    /// The class every class-specific method explains.
+    public let targetClass: Int
+
+    /// Every pass run so far, in order.
+    public private(set) var passes: [TraceProduct] = []
+
+    private var cachedTrace: ViTTrace?
+    private var cachedGradients: [GradientKey: ViTGradients] = [:]
+    private var cachedRelevance: [RelevanceKey: LRPRelevance] = [:]
+    private var cachedBatches: [String: Tensor] = [:]
+
+    /// Sets up a context; no pass runs until a method asks. `input` must be `[1, C, S, S]` for `model`.
+    public init(model: ViTModel, input: Tensor, targetClass: Int) throws(ExplainerError) {
+        let config = model.config
+        let expected = [1, config.channels, config.imageSize, config.imageSize]
+        guard input.shape == expected else {
+            throw .inputShape(expected: expected, found: input.shape)
+        }
+        guard (0..<config.classes).contains(targetClass) else {
+            throw .classOutOfRange(targetClass, classes: config.classes)
+        }
+        self.model = model
+        self.input = input
+        self.targetClass = targetClass
+    }
+
+    /// Sets up a context around a forward pass already run on `input` (for example the one that chose the
+    /// predicted class), so it is not run again.
+    public convenience init(model: ViTModel, trace: ViTTrace, targetClass: Int) throws(ExplainerError) {
+        try self.init(model: model, input: trace.input, targetClass: targetClass)
+        cachedTrace = trace
+    }
+
+    /// The model's geometry.
+    public var config: ViTConfig { model.config }
+
+    /// The forward trace of the input (one forward pass, run once).
+    public var trace: ViTTrace {
+        if let cachedTrace { return cachedTrace }
+        let trace = model.forward(input)
+        passes.append(.forward)
+        cachedTrace = trace
+        return trace
+    }
+
+    /// The gradients of the target class's logit or probability (one backward pass per `(target, mode)`).
+    public func gradients(target: BackwardTarget = .logit, mode: BackwardMode = .standard) -> ViTGradients {
+        let key = GradientKey(target: target, mode: mode)
+        if let cached = cachedGradients[key] { return cached }
+        let gradients = model.backward(trace, classes: [targetClass], target: target, mode: mode)
+        passes.append(.gradients(target, mode))
+        cachedGradients[key] = gradients
+        return gradients
+    }
+
+    /// Chefer's LRP relevances for the target class (one pass per rule set; a pixel-level pass also serves
+    /// requests that do not need the pixels).
+    public func relevance(rules: LRPRules, toPixels: Bool = false) -> LRPRelevance {
+        if let cached = cachedRelevance[RelevanceKey(rules: rules, toPixels: toPixels)] { return cached }
+        if !toPixels, let cached = cachedRelevance[RelevanceKey(rules: rules, toPixels: true)] { return cached }
+        let relevance = model.relevance(
+            trace, batchIndex: 0, classIndex: targetClass, rules: rules, toPixels: toPixels)
+        passes.append(.relevance(rules, toPixels: toPixels))
+        cachedRelevance[RelevanceKey(rules: rules, toPixels: toPixels)] = relevance
+        return relevance
+    }
+
+    /// A product of a batch of extra passes, computed once per `name` by `compute` (which receives the model,
+    /// the input and the target class) and recorded as `.batchedGradients(name, images:)`.
+    ///
+    /// Methods that share an integral (TAM, BT-H and BT-C all integrate the last block's attention gradient
+    /// over the same 20 steps) use the same `name` and so share the passes.
+    public func batched(
+        _ name: String, images: Int, compute: (ViTModel, Tensor, Int) -> Tensor
+    ) -> Tensor {
+        if let cached = cachedBatches[name] { return cached }
+        let product = compute(model, input, targetClass)
+        passes.append(.batchedGradients(name, images: images))
+        cachedBatches[name] = product
+        return product
+    }
+
+    private struct GradientKey: Hashable {
+        var target: BackwardTarget
+        var mode: BackwardMode
+    }
+
+    private struct RelevanceKey: Hashable {
+        var rules: LRPRules
+        var toPixels: Bool
+    }
+}

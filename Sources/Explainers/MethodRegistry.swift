@@ -1,0 +1,58 @@
+import Foundation
+
+/// Every built-in method, and the parser for method lists (`all`, `agc,rollout:start=1,maps:DIR`).
+///
+/// Adding a method is one new file holding the method and its `static let descriptor`, plus one line in
+/// ``builtIn`` below.
+public struct MethodRegistry: Sendable {
+    /// The registered methods in listing order.
+    public let descriptors: [MethodDescriptor]
+
+    /// A registry of the given methods (tests build small ones).
+    public init(_ descriptors: [MethodDescriptor]) {
+        self.descriptors = descriptors
+    }
+
+    /// The built-in methods, in the order `all` runs and tables list them.
+    public static let builtIn = MethodRegistry([
+        RawAttention.descriptor
+    ])
+
+    /// The descriptor with this id, if any.
+    public func descriptor(_ id: String) -> MethodDescriptor? {
+        descriptors.first { $0.id == id }
+    }
+
+    /// Builds one method from `text`: an id with optional `:key=value` options, or `maps:DIR` for maps read
+    /// from disk.
+    public func method(_ text: String) throws(ExplainerError) -> any ExplanationMethod {
+        var options = try MethodOptions(parsing: text)
+        guard let descriptor = descriptor(options.methodID) else {
+            throw .unknownMethod(options.methodID, known: descriptors.map(\.id))
+        }
+        let method = try descriptor.make(&options)
+        try options.finish()
+        return method
+    }
+
+    /// Builds every method of a comma-separated list; `all` expands to every built-in method with default
+    /// options. Duplicate ids are an error, since they would collide in tables.
+    public func methods(_ list: String) throws(ExplainerError) -> [any ExplanationMethod] {
+        var methods: [any ExplanationMethod] = []
+        for item in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if item == "all" {
+                for descriptor in descriptors {
+                    var options = MethodOptions(methodID: descriptor.id)
+                    methods.append(try descriptor.make(&options))
+                }
+            } else if !item.isEmpty {
+                methods.append(try method(item))
+            }
+        }
+        var seen = Set<String>()
+        for method in methods where !seen.insert(method.id).inserted {
+            throw .invalidOption(method: method.id, option: "", reason: "listed twice")
+        }
+        return methods
+    }
+}
