@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "ViT", targets: ["ViT"]),
         .library(name: "Explainers", targets: ["Explainers"]),
+        .library(name: "Reports", targets: ["Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -60,6 +61,9 @@ let package = Package(
             name: "Explainers",
             dependencies: ["ViT", "Tensor", "Imaging"]
         ),
+        .target(
+            name: "Reports"
+        ),
 
         // MARK: - The command-line tool
         .executableTarget(
@@ -70,6 +74,7 @@ let package = Package(
                 "Tensor",
                 "ViT",
                 "Explainers",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,6 +102,10 @@ let package = Package(
             name: "ExplainersTests",
             dependencies: ["Explainers", "ViT", "Tensor", "Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "TestSupport"]
         ),
         .testTarget(
             name: "DatasetsTests",

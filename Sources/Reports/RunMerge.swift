@@ -1,0 +1,44 @@
+import Foundation
+
+/// Reads the per-image rows of one or several run folders (the shards of a split run) as one run.
+public enum RunMerge {
+    /// The rows of every complete image block in `folders`, ordered by dataset index. An image present in
+    /// two folders must have identical rows (the same image evaluated twice); otherwise the runs are
+    /// incompatible.
+    public static func rows(of folders: [URL]) throws(ReportError) -> [ResultRow] {
+        var blocks: [Int: [ResultRow]] = [:]
+        var origin: [Int: String] = [:]
+        for folder in folders {
+            let url = folder.appendingPathComponent(RunDirectory.perImageName)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw .io(path: url.path, reason: "no per_image.csv here; is this a run folder?")
+            }
+            let (rows, _) = try RunDirectory.readCompleteBlocks(url)
+            var byIndex: [Int: [ResultRow]] = [:]
+            for row in rows { byIndex[row.index, default: []].append(row) }
+            for (index, block) in byIndex {
+                if let existing = blocks[index] {
+                    guard Self.same(existing, block) else {
+                        throw .incompatible(
+                            "image \(block[0].imageID) (index \(index)) differs between \(origin[index] ?? "?") "
+                                + "and \(folder.path)")
+                    }
+                    continue
+                }
+                blocks[index] = block
+                origin[index] = folder.path
+            }
+        }
+        return blocks.keys.sorted().flatMap { blocks[$0] ?? [] }
+    }
+
+    /// Row equality that treats NaN values as equal.
+    static func same(_ first: [ResultRow], _ second: [ResultRow]) -> Bool {
+        guard first.count == second.count else { return false }
+        return zip(first, second).allSatisfy { left, right in
+            left.index == right.index && left.imageID == right.imageID && left.method == right.method
+                && left.metric == right.metric && left.label == right.label
+                && (left.value == right.value || (left.value.isNaN && right.value.isNaN))
+        }
+    }
+}

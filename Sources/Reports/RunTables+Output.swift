@@ -1,0 +1,99 @@
+import Foundation
+
+extension RunTables {
+    /// `summary.csv`: `method,metric,mean,ci_low,ci_high,n`.
+    public var summaryCSV: String {
+        var lines = ["method,metric,mean,ci_low,ci_high,n"]
+        for entry in summary {
+            lines.append(
+                CSVLine.encode([
+                    entry.method, entry.metric, Self.format(entry.mean), Self.format(entry.low),
+                    Self.format(entry.high), String(entry.count),
+                ]))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `per_class.csv`: `class,method,metric,mean,n`.
+    public var perClassCSV: String {
+        var lines = ["class,method,metric,mean,n"]
+        for entry in perClass {
+            lines.append(
+                CSVLine.encode([entry.label, entry.method, entry.metric, Self.format(entry.mean), String(entry.count)]))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `curves.csv`: `method,curve,fraction,mean,n`.
+    public var curvesCSV: String {
+        var lines = ["method,curve,fraction,mean,n"]
+        for point in curves {
+            lines.append(
+                CSVLine.encode([
+                    point.method, point.curve, Self.format(point.fraction), Self.format(point.mean),
+                    String(point.count),
+                ]))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `summary.md`: one row per method and one column per metric, as the papers lay out their tables, each
+    /// cell `mean [low, high]` scaled by `scale` (100 for percentages); `notes` go under the title.
+    public func markdown(title: String, notes: [String] = [], scale: Double = 100) -> String {
+        var methods: [String] = []
+        var metrics: [String] = []
+        var cells: [String: Entry] = [:]
+        for entry in summary {
+            if !methods.contains(entry.method) { methods.append(entry.method) }
+            if !metrics.contains(entry.metric) { metrics.append(entry.metric) }
+            cells["\(entry.method)|\(entry.metric)"] = entry
+        }
+        var lines = ["# \(title)", ""]
+        lines += notes.map { "- \($0)" }
+        lines.append(
+            "- images: \(imageCounts.evaluated) evaluated, \(imageCounts.filtered) excluded by the protocol, "
+                + "\(imageCounts.skipped) skipped (see skipped.csv)")
+        lines.append("- cells: mean [95 % bootstrap interval]" + (scale == 1 ? "" : ", x\(Self.format(scale))"))
+        lines.append("")
+        lines.append("| method | " + metrics.joined(separator: " | ") + " |")
+        lines.append("|---|" + String(repeating: "---:|", count: metrics.count))
+        for method in methods {
+            let row = metrics.map { metric -> String in
+                guard let entry = cells["\(method)|\(metric)"] else { return "" }
+                return Self.cell(entry, scale: scale)
+            }
+            lines.append("| \(method) | " + row.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `summary.csv`, `per_class.csv`, `curves.csv` and `summary.md` into `folder`.
+    public func write(to folder: URL, title: String, notes: [String] = [], scale: Double = 100) throws(ReportError) {
+        let files = [
+            ("summary.csv", summaryCSV), ("per_class.csv", perClassCSV), ("curves.csv", curvesCSV),
+            ("summary.md", markdown(title: title, notes: notes, scale: scale)),
+        ]
+        for (name, text) in files {
+            let url = folder.appendingPathComponent(name)
+            do {
+                try Data(text.utf8).write(to: url, options: .atomic)
+            } catch {
+                throw .io(path: url.path, reason: error.localizedDescription)
+            }
+        }
+    }
+
+    static func cell(_ entry: Entry, scale: Double) -> String {
+        guard !entry.mean.isNaN else { return "n/a" }
+        let digits = scale == 1 ? 4 : 2
+        let mean = String(format: "%.\(digits)f", entry.mean * scale)
+        guard !entry.low.isNaN else { return mean }
+        return mean
+            + String(format: " [%.\(digits)f, %.\(digits)f]", entry.low * scale, entry.high * scale)
+    }
+
+    /// Numbers in the CSV files: shortest round-trip form, `nan` when undefined.
+    static func format(_ value: Double) -> String {
+        value.isNaN ? "nan" : "\(value)"
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+/// The tables of a run, computed from its per-image rows: method × metric summaries with bootstrap
+/// intervals, per-class means and mean perturbation curves.
+///
+/// Aggregation rules, decided by the metric name:
+/// - `X.numerator` / `X.denominator` pairs give the dataset-level ratio `X = Σ numerator / Σ denominator`
+///   (Chefer's accumulated pixel accuracy and IoU), its interval from resampling images;
+/// - `curve:NAME@FRACTION` rows are curve points, averaged per step into `curves.csv` (their areas are
+///   separate metrics);
+/// - every other metric is the mean over the images where it is defined (NaN = undefined), the per-image
+///   average of AG-CAM's and most WSOL code.
+/// Rows are ordered by dataset index first, so shards merged in any order give identical tables.
+public struct RunTables: Sendable {
+    /// One method × metric cell.
+    public struct Entry: Equatable, Sendable {
+        public var method: String
+        public var metric: String
+        public var mean: Double
+        public var low: Double
+        public var high: Double
+        public var count: Int
+    }
+
+    /// One class × method × metric mean.
+    public struct ClassEntry: Equatable, Sendable {
+        public var label: String
+        public var method: String
+        public var metric: String
+        public var mean: Double
+        public var count: Int
+    }
+
+    /// One step of a mean curve.
+    public struct CurvePoint: Equatable, Sendable {
+        public var method: String
+        public var curve: String
+        public var fraction: Double
+        public var mean: Double
+        public var count: Int
+    }
+
+    public private(set) var summary: [Entry] = []
+    public private(set) var perClass: [ClassEntry] = []
+    public private(set) var curves: [CurvePoint] = []
+    /// Images by status: evaluated, filtered out by the protocol, skipped as unreadable.
+    public private(set) var imageCounts: (evaluated: Int, filtered: Int, skipped: Int) = (0, 0, 0)
+
+    /// Aggregates `rows` (any order; status rows included).
+    public init(rows: [ResultRow], bootstrap: Bootstrap = Bootstrap()) {
+        let ordered = rows.enumerated().sorted { ($0.element.index, $0.offset) < ($1.element.index, $1.offset) }
+            .map(\.element)
+        var methods: [String] = []
+        var metrics: [String: [String]] = [:]
+        var values: [String: [String: [(index: Int, label: String, value: Double)]]] = [:]
+        for row in ordered {
+            if row.method == ResultRow.imageMethod {
+                if row.metric == ResultRow.statusMetric {
+                    switch ImageStatus(rawValue: row.value) {
+                    case .evaluated: imageCounts.evaluated += 1
+                    case .filtered: imageCounts.filtered += 1
+                    case .skipped: imageCounts.skipped += 1
+                    case nil: break
+                    }
+                }
+                continue
+            }
+            if values[row.method] == nil {
+                methods.append(row.method)
+                values[row.method] = [:]
+                metrics[row.method] = []
+            }
+            if values[row.method]?[row.metric] == nil {
+                metrics[row.method]?.append(row.metric)
+                values[row.method]?[row.metric] = []
+            }
+            values[row.method]?[row.metric]?.append((row.index, row.label, row.value))
+        }
+        for method in methods {
+            guard let methodValues = values[method], let methodMetrics = metrics[method] else { continue }
+            for metric in methodMetrics {
+                guard let series = methodValues[metric] else { continue }
+                if let (curve, fraction) = Self.curvePoint(metric) {
+                    let defined = series.map(\.value).filter { !$0.isNaN }
+                    curves.append(
+                        CurvePoint(
+                            method: method, curve: curve, fraction: fraction, mean: Self.mean(defined),
+                            count: defined.count))
+                } else if metric.hasSuffix(".numerator") {
+                    let name = String(metric.dropLast(".numerator".count))
+                    guard let denominators = methodValues[name + ".denominator"] else { continue }
+                    appendRatio(
+                        method: method, metric: name, numerators: series, denominators: denominators,
+                        bootstrap: bootstrap)
+                } else if metric.hasSuffix(".denominator") {
+                    continue
+                } else {
+                    appendMean(method: method, metric: metric, series: series, bootstrap: bootstrap)
+                }
+            }
+        }
+    }
+
+    private mutating func appendMean(
+        method: String, metric: String, series: [(index: Int, label: String, value: Double)], bootstrap: Bootstrap
+    ) {
+        let defined = series.filter { !$0.value.isNaN }
+        let numbers = defined.map(\.value)
+        let interval = bootstrap.interval(count: numbers.count, key: "\(method)|\(metric)") { indices in
+            var sum = 0.0
+            for index in indices { sum += numbers[index] }
+            return sum / Double(indices.count)
+        }
+        summary.append(
+            Entry(
+                method: method, metric: metric, mean: Self.mean(numbers), low: interval.low, high: interval.high,
+                count: numbers.count))
+        var byClass: [String: [Double]] = [:]
+        var classOrder: [String] = []
+        for item in defined {
+            if byClass[item.label] == nil { classOrder.append(item.label) }
+            byClass[item.label, default: []].append(item.value)
+        }
+        for label in classOrder.sorted() {
+            let classValues = byClass[label] ?? []
+            perClass.append(
+                ClassEntry(
+                    label: label, method: method, metric: metric, mean: Self.mean(classValues),
+                    count: classValues.count))
+        }
+    }
+
+    private mutating func appendRatio(
+        method: String, metric: String, numerators: [(index: Int, label: String, value: Double)],
+        denominators: [(index: Int, label: String, value: Double)], bootstrap: Bootstrap
+    ) {
+        var denominatorByIndex: [Int: Double] = [:]
+        for item in denominators { denominatorByIndex[item.index] = item.value }
+        let pairs = numerators.compactMap { item -> (label: String, numerator: Double, denominator: Double)? in
+            guard let denominator = denominatorByIndex[item.index], !item.value.isNaN, !denominator.isNaN else {
+                return nil
+            }
+            return (item.label, item.value, denominator)
+        }
+        func ratio(_ indices: [Int]) -> Double {
+            var top = 0.0
+            var bottom = 0.0
+            for index in indices {
+                top += pairs[index].numerator
+                bottom += pairs[index].denominator
+            }
+            return bottom == 0 ? .nan : top / bottom
+        }
+        let interval = bootstrap.interval(count: pairs.count, key: "\(method)|\(metric)", statistic: ratio)
+        summary.append(
+            Entry(
+                method: method, metric: metric, mean: ratio(Array(pairs.indices)), low: interval.low,
+                high: interval.high, count: pairs.count))
+        for label in Set(pairs.map(\.label)).sorted() {
+            let members = pairs.indices.filter { pairs[$0].label == label }
+            perClass.append(
+                ClassEntry(label: label, method: method, metric: metric, mean: ratio(members), count: members.count))
+        }
+    }
+
+    /// `(curve, fraction)` of a `curve:NAME@FRACTION` metric name.
+    static func curvePoint(_ metric: String) -> (String, Double)? {
+        guard metric.hasPrefix("curve:"), let at = metric.lastIndex(of: "@"),
+            let fraction = Double(metric[metric.index(after: at)...])
+        else { return nil }
+        return (String(metric[metric.index(metric.startIndex, offsetBy: 6)..<at]), fraction)
+    }
+
+    static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
+}
