@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Reports
+
+/// `bench merge`: combines the shards of a split run into one run folder with its tables.
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine the shards of a split run (--shard i/n) into one run folder and its tables.",
+        discussion: """
+            Reads every complete image block of each shard's per_image.csv (an incomplete last block of a \
+            killed shard is ignored), checks that an image evaluated by two shards has identical rows, and \
+            writes per_image.csv, skipped.csv, manifest.json (the first shard's, with the shard list) and the \
+            tables into --out. The tables equal those of one unsplit run: rows are ordered by dataset index and \
+            the bootstrap is seeded per method and metric. Example, a Slurm job array of 8 tasks:
+
+              #SBATCH --array=0-7
+              bench --dataset voc --root $VOC --methods all --shard $SLURM_ARRAY_TASK_ID/8 --out runs/voc-$SLURM_ARRAY_TASK_ID
+              # then, once all tasks are done:
+              bench merge runs/voc-{0..7} --out runs/voc
+            """)
+
+    @Argument(help: "The shard run folders.")
+    var shards: [String]
+
+    @Option(help: "The merged run folder to write (must not hold another run).")
+    var out: String
+
+    func validate() throws {
+        guard !shards.isEmpty else { throw ValidationError("Give at least one shard folder.") }
+        for shard in shards where !FileManager.default.fileExists(atPath: shard + "/" + RunDirectory.perImageName) {
+            throw ValidationError("\(shard): no \(RunDirectory.perImageName); is this a run folder?")
+        }
+    }
+
+    func run() throws {
+        let folders = shards.map { URL(fileURLWithPath: $0) }
+        let outURL = URL(fileURLWithPath: out)
+        if FileManager.default.fileExists(atPath: outURL.appendingPathComponent(RunDirectory.perImageName).path) {
+            throw ValidationError("\(out) already holds a run; choose an empty folder.")
+        }
+        let rows = try RunMerge.rows(of: folders)
+        let skippedLines = try folders.flatMap { folder -> [String] in
+            let url = folder.appendingPathComponent(RunDirectory.skippedName)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+            return text.split(separator: "\n").dropFirst().map(String.init)
+        }
+        let merged = try RunDirectory(outURL)
+        var reasons: [Int: (id: String, path: String, reason: String)] = [:]
+        for line in skippedLines {
+            let fields = line.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            if fields.count == 4, let index = Int(fields[0]) {
+                reasons[index] = (fields[1], fields[2], fields[3])
+            }
+        }
+        var block: [ResultRow] = []
+        for row in rows {
+            guard row.method == ResultRow.imageMethod && row.metric == ResultRow.statusMetric else {
+                block.append(row)
+                continue
+            }
+            let status = ImageStatus(rawValue: row.value) ?? .evaluated
+            if status == .skipped, let reason = reasons[row.index] {
+                try merged.appendSkipped(index: row.index, imageID: reason.id, path: reason.path, reason: reason.reason)
+            } else {
+                try merged.append(block, index: row.index, imageID: row.imageID, label: row.label, status: status)
+            }
+            block.removeAll()
+        }
+        let firstManifest = try RunDirectory(folders[0]).readManifest()
+        var manifest: Data? = firstManifest
+        if let firstManifest,
+            var object = try JSONSerialization.jsonObject(with: firstManifest) as? [String: Any]
+        {
+            object["merged_from"] = shards
+            object.removeValue(forKey: "shard")
+            manifest = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        }
+        if let manifest { try merged.writeManifest(manifest) }
+        let tables = try RunReport.write(rows: merged.rows, manifest: manifest, to: outURL)
+        print(
+            "merged \(shards.count) shards: \(tables.imageCounts.evaluated) evaluated, "
+                + "\(tables.imageCounts.filtered) excluded, \(tables.imageCounts.skipped) skipped -> \(out)")
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Writes a run folder's tables from its rows and its manifest's description.
+public enum RunReport {
+    /// The title and notes of `summary.md` from a manifest: dataset, model and protocol, as the manifest's
+    /// `title` and `notes` keys give them (both optional).
+    public static func describe(manifest: Data?) -> (title: String, notes: [String]) {
+        guard let manifest,
+            let object = try? JSONSerialization.jsonObject(with: manifest) as? [String: Any]
+        else { return ("Results", []) }
+        let title = object["title"] as? String ?? "Results"
+        let notes = object["notes"] as? [String] ?? []
+        return (title, notes)
+    }
+
+    /// Computes the tables of `rows` and writes them into `folder` with the manifest's title and notes.
+    @discardableResult
+    public static func write(rows: [ResultRow], manifest: Data?, to folder: URL) throws(ReportError) -> RunTables {
+        let tables = RunTables(rows: rows)
+        let (title, notes) = describe(manifest: manifest)
+        try tables.write(to: folder, title: title, notes: notes)
+        return tables
+    }
+}
