@@ -64,6 +64,10 @@ let package = Package(
         .target(
             name: "Reports"
         ),
+        .target(
+            name: "Harness",
+            dependencies: ["Datasets", "Imaging", "Tensor", "ViT", "Explainers", "Reports"]
+        ),
 
         // MARK: - The command-line tool
         .executableTarget(
@@ -75,6 +79,7 @@ let package = Package(
                 "ViT",
                 "Explainers",
                 "Reports",
+                "Harness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
