@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "ViT", targets: ["ViT"]),
         .library(name: "Explainers", targets: ["Explainers"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -60,6 +61,7 @@ let package = Package(
             name: "Explainers",
             dependencies: ["ViT", "Tensor", "Imaging"]
         ),
+        .target(name: "Evaluation", dependencies: ["Tensor", "Imaging", "Datasets", "ViT", "Explainers"]),
 
         // MARK: - The command-line tool
         .executableTarget(
@@ -70,6 +72,7 @@ let package = Package(
                 "Tensor",
                 "ViT",
                 "Explainers",
+                "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,6 +101,10 @@ let package = Package(
             dependencies: ["Explainers", "ViT", "Tensor", "Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Tensor", "Imaging", "Datasets", "ViT", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DatasetsTests",
             dependencies: ["Datasets", "Imaging", "TestSupport"],
