@@ -32,9 +32,11 @@ public struct CheferSegmentationAccumulator: Sendable {
 
     /// Dataset-level IoU of the background and the foreground class.
     public var classIoU: (background: Double, foreground: Double) {
-        let background = Double(counts.trueNegatives)
+        let background =
+            Double(counts.trueNegatives)
             / (Self.spacing + Double(counts.trueNegatives + counts.falsePositives + counts.falseNegatives))
-        let foreground = Double(counts.truePositives)
+        let foreground =
+            Double(counts.truePositives)
             / (Self.spacing + Double(counts.truePositives + counts.falsePositives + counts.falseNegatives))
         return (background, foreground)
     }

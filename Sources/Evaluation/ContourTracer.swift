@@ -96,7 +96,8 @@ public enum ContourTracer {
                     var border = Border(
                         isHole: isHole, parent: parent, minX: column, minY: row, maxX: column, maxY: row,
                         doubledArea: 0)
-                    follow(f, start: start, from: fromDirection, number: number, offsets: offsets, stride: stride,
+                    follow(
+                        f, start: start, from: fromDirection, number: number, offsets: offsets, stride: stride,
                         border: &border)
                     borders.append(border)
                     let updated = f[start]

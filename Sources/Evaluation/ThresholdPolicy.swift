@@ -55,7 +55,8 @@ public enum ThresholdPolicy: Sendable, Hashable {
             }
             self = .sweep(count)
         default:
-            throw EvaluationError.badSetting(text, "unknown threshold policy (otsu, mean, fixed:T, fixed-of-max:T, sweep:N)")
+            throw EvaluationError.badSetting(
+                text, "unknown threshold policy (otsu, mean, fixed:T, fixed-of-max:T, sweep:N)")
         }
     }
 
