@@ -82,7 +82,10 @@ public struct EvaluationProtocol: Sendable, Hashable {
             ("aggregation", Self.describe(aggregation)),
             ("map-size", "\(mapSize)x\(mapSize)"),
             ("metrics", metrics.joined(separator: ",")),
-            ("box-iou-thresholds", boxIoUThresholds.map(String.init).joined(separator: ",")),
+            (
+                "box-iou-thresholds",
+                boxIoUThresholds.isEmpty ? "none" : boxIoUThresholds.map(String.init).joined(separator: ",")
+            ),
             ("constant-or-nan-maps", "normalised to all zeros, counted; no foreground under every threshold"),
         ]
         lines += perturbation?.settingLines ?? [("perturbation", "none")]
