@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ViT", targets: ["ViT"]),
         .library(name: "Explainers", targets: ["Explainers"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -66,7 +67,11 @@ let package = Package(
         ),
         .target(
             name: "Harness",
-            dependencies: ["Datasets", "Imaging", "Tensor", "ViT", "Explainers", "Reports"]
+            dependencies: ["Datasets", "Imaging", "Tensor", "ViT", "Explainers", "Evaluation", "Reports"]
+        ),
+        .target(
+            name: "Evaluation",
+            dependencies: ["Tensor", "Imaging", "Datasets", "ViT", "Explainers"]
         ),
 
         // MARK: - The command-line tool
@@ -80,6 +85,7 @@ let package = Package(
                 "Explainers",
                 "Reports",
                 "Harness",
+                "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -111,6 +117,11 @@ let package = Package(
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", "TestSupport"]
+        ),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Tensor", "Imaging", "Datasets", "ViT", "TestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "DatasetsTests",

@@ -45,5 +45,14 @@ let package = Package(
             path: "Benchmarks/DatasetBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "EvaluationBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Evaluation", package: rootPackage),
+            ],
+            path: "Benchmarks/EvaluationBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

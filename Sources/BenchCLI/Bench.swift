@@ -13,7 +13,9 @@ struct Bench: ParsableCommand {
             adapter reads, and `bench inspect --dataset D --root R` to check a layout before a long run. \
             `bench predict` classifies images with a ViT checkpoint (timm or Hugging Face safetensors).
             """,
-        subcommands: [Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self, Merge.self, Gate.self],
+        subcommands: [
+            Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self, Protocols.self, Merge.self, Gate.self,
+        ],
         defaultSubcommand: Demo.self
     )
 

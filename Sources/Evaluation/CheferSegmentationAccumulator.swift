@@ -1,0 +1,67 @@
+import Explainers
+
+/// Chefer et al. 2021's ImageNet-Segmentation aggregation (`imagenet_seg_eval.py`, evaluation.md §4.1).
+///
+/// Pixel accuracy and the two per-class IoUs are accumulated over the dataset:
+/// `pixAcc = sum correct / (spacing(1) + sum labelled)`, `IoU_c = sum I_c / (spacing(1) + sum U_c)` with
+/// `spacing(1) = 2.22e-16` (numpy's `np.spacing(1)`), `mIoU = (IoU_bg + IoU_fg) / 2`; AP is the per-image
+/// mean of ``RankedScores/averagePrecision`` over the two channels `[1 - R, R]`. Chefer's masks have no void;
+/// void pixels, where a dataset has them, are excluded from every count.
+public struct CheferSegmentationAccumulator: Sendable {
+    public private(set) var counts = ConfusionCounts()
+    public private(set) var averagePrecisionSum = 0.0
+    public private(set) var imageCount = 0
+    public private(set) var degenerateMapCount = 0
+
+    public init() {}
+
+    /// Adds one image: its prediction counts and its two-channel AP.
+    public mutating func add(counts image: ConfusionCounts, averagePrecision: Double, condition: MapCondition) {
+        counts = counts + image
+        averagePrecisionSum += averagePrecision.isNaN ? 0 : averagePrecision
+        imageCount += 1
+        if condition != .normal { degenerateMapCount += 1 }
+    }
+
+    private static let spacing = Double.ulpOfOne  // np.spacing(1) in float64
+
+    /// Dataset-level pixel accuracy in `[0, 1]`.
+    public var pixelAccuracy: Double {
+        Double(counts.truePositives + counts.trueNegatives) / (Self.spacing + Double(counts.total))
+    }
+
+    /// Dataset-level IoU of the background and the foreground class.
+    public var classIoU: (background: Double, foreground: Double) {
+        let background =
+            Double(counts.trueNegatives)
+            / (Self.spacing + Double(counts.trueNegatives + counts.falsePositives + counts.falseNegatives))
+        let foreground =
+            Double(counts.truePositives)
+            / (Self.spacing + Double(counts.truePositives + counts.falsePositives + counts.falseNegatives))
+        return (background, foreground)
+    }
+
+    /// `(IoU_bg + IoU_fg) / 2`.
+    public var meanIoU: Double { (classIoU.background + classIoU.foreground) / 2 }
+
+    /// Mean over images of the two-channel AP.
+    public var meanAveragePrecision: Double { imageCount == 0 ? 0 : averagePrecisionSum / Double(imageCount) }
+
+    /// Chefer's two-channel AP of one image: scikit-learn's AP over the `2 * H * W` scores `[1 - R, R]`
+    /// (`1 - R` in float32) against the one-hot `[background, foreground]` target, void pixels dropped.
+    public static func averagePrecision(_ map: ScoreMap, truth: GroundTruth) -> Double {
+        var scores: [Float] = []
+        var labels: [Bool] = []
+        scores.reserveCapacity(2 * map.values.count)
+        labels.reserveCapacity(2 * map.values.count)
+        for index in map.values.indices where truth.ignore.bits[index] == 0 {
+            scores.append(1 - map.values[index])
+            labels.append(truth.foreground.bits[index] == 0)
+        }
+        for index in map.values.indices where truth.ignore.bits[index] == 0 {
+            scores.append(map.values[index])
+            labels.append(truth.foreground.bits[index] != 0)
+        }
+        return RankedScores(scores: scores, labels: labels).averagePrecision
+    }
+}

@@ -1,0 +1,116 @@
+/// A named bundle of every evaluation choice, so a paper's numbers are reproduced by name and every output
+/// row records how it was computed.
+///
+/// `bench protocols` prints ``settingLines`` of each built-in protocol.
+public struct EvaluationProtocol: Sendable, Hashable {
+    /// Which images enter the averages.
+    public enum ImageFilter: Sendable, Hashable {
+        case all
+        /// AG-CAM localization: only images whose top-1 class equals the label.
+        case correctOnly
+        /// Only images whose top-1 softmax probability exceeds the value (Coporan 2025: 0.85).
+        case topProbabilityAbove(Double)
+    }
+
+    /// Where the ground truth comes from.
+    public enum GroundTruthSource: String, Sendable, Hashable, CaseIterable {
+        /// The target class's segmentation mask where the dataset has one, its boxes otherwise.
+        case segmentationElseBoxes = "segmentation-else-boxes"
+        /// The union of the target class's boxes (inclusive fill).
+        case boxes
+        /// The target class's segmentation mask (void ignored); images without one are skipped.
+        case segmentation
+    }
+
+    /// What the binary map is compared with the ground truth as.
+    public enum PredictedRegion: Sendable, Hashable {
+        /// The binary map's pixels.
+        case pixels
+        /// Boxes extracted from the binary map, rasterised with inclusive fill.
+        case boxes(BoxExtraction)
+    }
+
+    /// How per-image pixel scores become one number.
+    public enum Aggregation: Sendable, Hashable {
+        /// Mean over images of per-image scores with `eps` added to numerator and denominator.
+        case perImageMean(eps: Double)
+        /// Chefer: counts summed over the dataset, then the ratios (pixel accuracy, 2-class mIoU); AP per image.
+        case datasetAccumulated
+    }
+
+    public var name: String
+    public var summary: String
+    public var reference: String
+    public var mapClass: TargetClass
+    public var imageFilter: ImageFilter
+    public var groundTruth: GroundTruthSource
+    public var boxScaling: BoxScaling
+    public var threshold: ThresholdPolicy
+    public var predictedRegion: PredictedRegion
+    public var aggregation: Aggregation
+    /// Map and ground-truth resolution (224: every reference evaluates at 224x224).
+    public var mapSize: Int
+    /// The metrics reported, in output order.
+    public var metrics: [String]
+    /// IoU thresholds (percent) for box metrics.
+    public var boxIoUThresholds: [Int]
+    public var perturbation: PerturbationSettings?
+
+    /// The built-in protocols, the default first.
+    public static let builtIn: [EvaluationProtocol] = [.otsu, .agc2024, .chefer2021, .wsoleval, .coporan2025]
+
+    /// The built-in protocol called `name`.
+    /// - Throws: ``EvaluationError/badSetting(_:_:)`` listing the known names.
+    public static func named(_ name: String) throws -> EvaluationProtocol {
+        guard let found = builtIn.first(where: { $0.name == name }) else {
+            throw EvaluationError.badSetting(
+                name, "unknown protocol (known: \(builtIn.map(\.name).joined(separator: ", ")))")
+        }
+        return found
+    }
+
+    /// `key = value` lines describing every setting.
+    public var settingLines: [(key: String, value: String)] {
+        var lines: [(key: String, value: String)] = [
+            ("reference", reference),
+            ("map-class", mapClass.rawValue),
+            ("images", Self.describe(imageFilter)),
+            ("ground-truth", groundTruth.rawValue),
+            ("box-scaling", groundTruth == .segmentation ? "n/a" : boxScaling.rawValue),
+            ("threshold", threshold.name),
+            ("predicted-region", Self.describe(predictedRegion)),
+            ("aggregation", Self.describe(aggregation)),
+            ("map-size", "\(mapSize)x\(mapSize)"),
+            ("metrics", metrics.joined(separator: ",")),
+            (
+                "box-iou-thresholds",
+                boxIoUThresholds.isEmpty ? "none" : boxIoUThresholds.map(String.init).joined(separator: ",")
+            ),
+            ("constant-or-nan-maps", "normalised to all zeros, counted; no foreground under every threshold"),
+        ]
+        lines += perturbation?.settingLines ?? [("perturbation", "none")]
+        return lines
+    }
+
+    private static func describe(_ filter: ImageFilter) -> String {
+        switch filter {
+        case .all: "all"
+        case .correctOnly: "correctly classified only"
+        case .topProbabilityAbove(let value): "top-1 probability > \(value)"
+        }
+    }
+
+    private static func describe(_ region: PredictedRegion) -> String {
+        switch region {
+        case .pixels: "pixels"
+        case .boxes(let extraction): "boxes \(extraction.rawValue)"
+        }
+    }
+
+    private static func describe(_ aggregation: Aggregation) -> String {
+        switch aggregation {
+        case .perImageMean(let eps): "per-image mean, eps \(eps)"
+        case .datasetAccumulated: "dataset-accumulated pixel accuracy and mIoU, per-image mean AP"
+        }
+    }
+}

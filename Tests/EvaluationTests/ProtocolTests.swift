@@ -1,0 +1,33 @@
+import Testing
+
+@testable import Evaluation
+
+@Suite("Evaluation protocols")
+struct ProtocolTests {
+    @Test("the five built-in protocols exist by name, otsu first")
+    func names() throws {
+        #expect(EvaluationProtocol.builtIn.map(\.name) == ["otsu", "agc2024", "chefer2021", "wsoleval", "coporan2025"])
+        #expect(try EvaluationProtocol.named("agc2024").threshold == .fixed(0.5))
+        #expect(throws: EvaluationError.self) { _ = try EvaluationProtocol.named("nope") }
+    }
+
+    @Test("each protocol states the settings issue 5 lists")
+    func settings() throws {
+        let agc = try EvaluationProtocol.named("agc2024")
+        #expect(agc.imageFilter == .correctOnly && agc.groundTruth == .boxes && agc.boxScaling == .agc2024)
+        #expect(agc.predictedRegion == .boxes(.agcExternal) && agc.aggregation == .perImageMean(eps: 1e-5))
+        #expect(agc.perturbation?.fill == .normalizedZero && agc.perturbation?.area == .stepMean)
+        #expect(agc.perturbation?.mapClass == .label)
+        let chefer = try EvaluationProtocol.named("chefer2021")
+        #expect(chefer.threshold == .mean && chefer.aggregation == .datasetAccumulated)
+        #expect(chefer.perturbation?.fill == .black && chefer.perturbation?.score == .top1Correct)
+        let wsol = try EvaluationProtocol.named("wsoleval")
+        #expect(wsol.mapClass == .label && wsol.threshold == .sweep(1000) && wsol.boxIoUThresholds == [30, 50, 70])
+        let coporan = try EvaluationProtocol.named("coporan2025")
+        #expect(coporan.imageFilter == .topProbabilityAbove(0.85) && coporan.threshold == .otsu(.skimage))
+        for evaluation in EvaluationProtocol.builtIn {
+            let keys = evaluation.settingLines.map(\.key)
+            #expect(keys.contains("threshold") && keys.contains("ground-truth") && keys.contains("aggregation"))
+        }
+    }
+}
