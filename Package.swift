@@ -115,6 +115,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "HarnessTests",
+            dependencies: ["Harness", "Datasets", "ViT", "Explainers", "Evaluation", "Reports", "TestSupport"]
+        ),
+        .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", "TestSupport"]
         ),

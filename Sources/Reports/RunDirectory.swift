@@ -74,6 +74,13 @@ public final class RunDirectory {
         try append([], index: index, imageID: imageID, label: "", status: .skipped)
     }
 
+    /// Records a problem with one image that does not stop it from being evaluated (a method that failed on
+    /// it) in `skipped.csv`; the image's block is closed later by ``append(_:index:imageID:label:status:)``.
+    public func recordFailure(index: Int, imageID: String, path: String, reason: String) throws(ReportError) {
+        let line = CSVLine.encode([String(index), imageID, path, reason]) + "\n"
+        try Self.write(line, to: skipped, path: url.appendingPathComponent(Self.skippedName).path)
+    }
+
     /// Writes `manifest.json` (replacing it atomically).
     public func writeManifest(_ data: Data) throws(ReportError) {
         let manifestURL = url.appendingPathComponent(Self.manifestName)
@@ -140,7 +147,7 @@ public final class RunDirectory {
     }
 
     /// The data lines of `skipped.csv` whose index is in `completed` (an entry written just before a kill
-    /// belongs to an image that will be redone), first occurrence of each index.
+    /// belongs to an image that will be redone), each distinct line once.
     static func readSkipped(_ url: URL, keeping completed: Set<Int>) throws(ReportError) -> [String] {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         let text: String
@@ -149,11 +156,11 @@ public final class RunDirectory {
         } catch {
             throw .io(path: url.path, reason: error.localizedDescription)
         }
-        var seen = Set<Int>()
+        var seen = Set<Substring>()
         var lines: [String] = []
         for line in text.split(separator: "\n").dropFirst() {
             guard let fields = CSVLine.decode(line), let index = Int(fields.first ?? ""),
-                completed.contains(index), seen.insert(index).inserted
+                completed.contains(index), seen.insert(line).inserted
             else { continue }
             lines.append(String(line))
         }

@@ -9,7 +9,9 @@ import Foundation
 /// - `curve:NAME@FRACTION` rows are curve points, averaged per step into `curves.csv` (their areas are
 ///   separate metrics);
 /// - every other metric is the mean over the images where it is defined (NaN = undefined), the per-image
-///   average of AG-CAM's and most WSOL code.
+///   average of AG-CAM's and most WSOL code;
+/// - ``derivedMetrics`` are means of dataset-level ratios: `miou` = mean of `iou-background` and
+///   `iou-foreground` (Chefer's 2-class mIoU, each IoU accumulated over the dataset before the mean).
 /// Rows are ordered by dataset index first, so shards merged in any order give identical tables.
 public struct RunTables: Sendable {
     /// One method × metric cell.
@@ -45,6 +47,11 @@ public struct RunTables: Sendable {
     public private(set) var curves: [CurvePoint] = []
     /// Images by status: evaluated, filtered out by the protocol, skipped as unreadable.
     public private(set) var imageCounts: (evaluated: Int, filtered: Int, skipped: Int) = (0, 0, 0)
+
+    /// Metrics computed as the mean of several dataset-level ratio metrics, name → components.
+    public static let derivedMetrics: [(name: String, components: [String])] = [
+        ("miou", ["iou-background", "iou-foreground"])
+    ]
 
     /// Aggregates `rows` (any order; status rows included).
     public init(rows: [ResultRow], bootstrap: Bootstrap = Bootstrap()) {
@@ -98,7 +105,49 @@ public struct RunTables: Sendable {
                     appendMean(method: method, metric: metric, series: series, bootstrap: bootstrap)
                 }
             }
+            for derived in Self.derivedMetrics {
+                appendDerived(method: method, derived: derived, values: methodValues, bootstrap: bootstrap)
+            }
         }
+    }
+
+    private mutating func appendDerived(
+        method: String, derived: (name: String, components: [String]),
+        values: [String: [(index: Int, label: String, value: Double)]], bootstrap: Bootstrap
+    ) {
+        var byIndex: [Int: [Double]] = [:]
+        for (position, component) in derived.components.enumerated() {
+            guard let numerators = values[component + ".numerator"],
+                let denominators = values[component + ".denominator"], numerators.count == denominators.count
+            else { return }
+            for (numerator, denominator) in zip(numerators, denominators) where numerator.index == denominator.index {
+                var slots = byIndex[numerator.index] ?? [Double](repeating: .nan, count: 2 * derived.components.count)
+                slots[2 * position] = numerator.value
+                slots[2 * position + 1] = denominator.value
+                byIndex[numerator.index] = slots
+            }
+        }
+        let images = byIndex.keys.sorted().compactMap { byIndex[$0] }.filter { !$0.contains(where: \.isNaN) }
+        let componentCount = derived.components.count
+        func statistic(_ indices: [Int]) -> Double {
+            var total = 0.0
+            for component in 0..<componentCount {
+                var top = 0.0
+                var bottom = 0.0
+                for index in indices {
+                    top += images[index][2 * component]
+                    bottom += images[index][2 * component + 1]
+                }
+                guard bottom > 0 else { return .nan }
+                total += top / bottom
+            }
+            return total / Double(componentCount)
+        }
+        let interval = bootstrap.interval(count: images.count, key: "\(method)|\(derived.name)", statistic: statistic)
+        summary.append(
+            Entry(
+                method: method, metric: derived.name, mean: images.isEmpty ? .nan : statistic(Array(images.indices)),
+                low: interval.low, high: interval.high, count: images.count))
     }
 
     private mutating func appendMean(

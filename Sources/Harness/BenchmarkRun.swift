@@ -1,0 +1,230 @@
+import Datasets
+import Evaluation
+import Explainers
+import Foundation
+import Imaging
+import Reports
+import Tensor
+import ViT
+
+/// One benchmark run: streams a dataset through the model, explains each image with every method, scores
+/// the maps under one protocol and appends the rows to a resumable run folder.
+///
+/// Per image: decode and preprocess (prefetched on another thread) → one forward → the protocol's filter and
+/// target class → one ``ExplanationContext`` shared by all methods → each map normalised at the protocol's
+/// map size → ``MapScoring`` rows → one durable block in `per_image.csv`. A sample that cannot be read is
+/// recorded in `skipped.csv` and the run goes on; a method that fails on one image is recorded there too (with
+/// NaN rows) while the other methods still count. Images already complete in the folder are not redone.
+public final class BenchmarkRun {
+    /// What a run needs, all validated before any image is read.
+    public struct Setup {
+        public var dataset: any Dataset
+        public var model: ViTModel
+        public var preprocessing: PreprocessingSettings
+        public var methods: [any ExplanationMethod]
+        public var evaluation: EvaluationProtocol
+        /// Dataset indices to evaluate (after `--limit` and `--shard`), in order.
+        public var indices: [Int]
+
+        public init(
+            dataset: any Dataset, model: ViTModel, preprocessing: PreprocessingSettings,
+            methods: [any ExplanationMethod], evaluation: EvaluationProtocol, indices: [Int]
+        ) {
+            self.dataset = dataset
+            self.model = model
+            self.preprocessing = preprocessing
+            self.methods = methods
+            self.evaluation = evaluation
+            self.indices = indices
+        }
+    }
+
+    /// Progress after each image.
+    public struct Progress: Sendable {
+        public var done: Int
+        public var total: Int
+        public var skipped: Int
+        public var elapsed: Double
+        /// Seconds spent in model passes and map building (forward, backward, LRP, batched passes).
+        public var passSeconds: Double
+    }
+
+    /// Why a run cannot start.
+    public enum SetupError: Error, CustomStringConvertible {
+        case modelDoesNotFitDataset(String)
+        case preprocessing(String)
+        case unsupportedProtocol(String)
+
+        public var description: String {
+            switch self {
+            case .modelDoesNotFitDataset(let reason), .preprocessing(let reason), .unsupportedProtocol(let reason):
+                reason
+            }
+        }
+    }
+
+    public let setup: Setup
+    public let directory: RunDirectory
+
+    /// Checks that the model, preprocessing and protocol fit the dataset; throws ``SetupError`` otherwise.
+    public init(setup: Setup, directory: RunDirectory) throws {
+        let classes = setup.model.config.classes
+        let datasetClasses = setup.dataset.classNames.count
+        guard classes == datasetClasses else {
+            throw SetupError.modelDoesNotFitDataset(
+                "the model has \(classes) classes but the dataset \(setup.dataset.name) has \(datasetClasses) "
+                    + "(\(setup.dataset.classNames.prefix(5).joined(separator: ", "))...); "
+                    + "use a checkpoint trained on this dataset's classes")
+        }
+        guard setup.preprocessing.policy == .squash && setup.preprocessing.cropPct == 1 else {
+            throw SetupError.preprocessing(
+                "protocols compare maps with annotations of the whole image, so the input must be the whole "
+                    + "image resized to \(setup.preprocessing.size)x\(setup.preprocessing.size) "
+                    + "(--policy squash, crop 1, as in Chefer's and AG-CAM's code)")
+        }
+        if case .sweep = setup.evaluation.threshold {
+            throw SetupError.unsupportedProtocol(
+                "protocol \(setup.evaluation.name) needs dataset-level threshold sweeps, which runs do not store "
+                    + "yet; use the Evaluation library's accumulators directly")
+        }
+        self.setup = setup
+        self.directory = directory
+    }
+
+    /// Evaluates every image of ``Setup/indices`` not already complete in the folder. `progress` is called
+    /// after each image; `shouldStop` is polled between images (a signal handler sets it) and ends the run
+    /// cleanly after the current image.
+    public func run(progress: (Progress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws {
+        let pending = setup.indices.filter { !directory.completed.contains($0) }
+        let dataset = setup.dataset
+        let settings = setup.preprocessing
+        let prefetcher = Prefetcher<Result<PreparedSample, SampleProblem>>(indices: pending) { index in
+            Self.prepare(index: index, dataset: dataset, settings: settings)
+        }
+        defer { prefetcher.cancel() }
+        let start = Date()
+        var passSeconds = 0.0
+        var done = 0
+        var skipped = 0
+        while let (_, item) = prefetcher.nextItem() {
+            switch item {
+            case .failure(let problem):
+                try directory.appendSkipped(
+                    index: problem.index, imageID: problem.imageID, path: problem.path, reason: problem.reason)
+                skipped += 1
+            case .success(let prepared):
+                passSeconds += try evaluate(prepared)
+            }
+            done += 1
+            progress(
+                Progress(
+                    done: done, total: pending.count, skipped: skipped, elapsed: Date().timeIntervalSince(start),
+                    passSeconds: passSeconds))
+            if shouldStop() { break }
+        }
+    }
+
+    /// Reads, decodes and preprocesses one sample.
+    static func prepare(index: Int, dataset: any Dataset, settings: PreprocessingSettings)
+        -> Result<PreparedSample, SampleProblem>
+    {
+        let id = dataset.sampleID(at: index)
+        var path = ""
+        do {
+            let sample = try dataset.sample(at: index)
+            path = sample.imagePath ?? ""
+            let image = try sample.loadImage()
+            let resized = Preprocessing.resizedAndCropped(image, settings: settings)
+            let planes = resized.normalizedPlanes(
+                mean: (settings.mean.x, settings.mean.y, settings.mean.z),
+                std: (settings.std.x, settings.std.y, settings.std.z))
+            let input = Tensor(shape: [1, 3, settings.size, settings.size], storage: planes)
+            return .success(
+                PreparedSample(
+                    index: index, sample: sample, imageSize: (image.width, image.height), input: input,
+                    resized: resized))
+        } catch let error as DatasetError {
+            return .failure(SampleProblem(index: index, imageID: id, path: error.path, reason: "\(error)"))
+        } catch {
+            return .failure(SampleProblem(index: index, imageID: id, path: path, reason: "\(error)"))
+        }
+    }
+
+    /// Evaluates one image and appends its block; returns the seconds spent in passes and maps.
+    func evaluate(_ prepared: PreparedSample) throws -> Double {
+        let model = setup.model
+        let evaluation = setup.evaluation
+        let sample = prepared.sample
+        let label = sample.labels.first ?? -1
+        let labelName = setup.dataset.classNames.indices.contains(label) ? setup.dataset.classNames[label] : ""
+        let clock = ContinuousClock()
+        var passTime = Duration.zero
+        let forwardStart = clock.now
+        let trace = model.forward(prepared.input)
+        passTime += clock.now - forwardStart
+        let logits = trace.logits.storage
+        let probabilities = Self.softmax(logits)
+        let predicted = logits.indices.max { logits[$0] < logits[$1] } ?? 0
+        let correct = sample.labels.contains(predicted)
+        var rows: [ResultRow] = []
+        func add(_ method: String, _ metric: String, _ value: Double) {
+            rows.append(
+                ResultRow(
+                    index: prepared.index, imageID: sample.id, label: labelName, method: method, metric: metric,
+                    value: value))
+        }
+        add(ResultRow.imageMethod, "predicted-class", Double(predicted))
+        add(ResultRow.imageMethod, "top1-correct", correct ? 1 : 0)
+        add(ResultRow.imageMethod, "top1-probability", Double(probabilities[predicted]))
+
+        let included: Bool
+        switch evaluation.imageFilter {
+        case .all: included = true
+        case .correctOnly: included = correct
+        case .topProbabilityAbove(let threshold): included = Double(probabilities[predicted]) > threshold
+        }
+        guard included, label >= 0 else {
+            try directory.append(
+                rows, index: prepared.index, imageID: sample.id, label: labelName, status: .filtered)
+            return Double(passTime.components.seconds) + Double(passTime.components.attoseconds) * 1e-18
+        }
+        let target = evaluation.mapClass == .label ? label : predicted
+        // The ground truth is the object the map should find: the target class when the image has it, else
+        // the image's first label.
+        let truthClass = sample.labels.contains(target) ? target : label
+        let truth = try GroundTruthBuilder.groundTruth(
+            for: sample, classIndex: truthClass, imageSize: prepared.imageSize, evaluation: evaluation)
+        let context = try ExplanationContext(model: model, trace: trace, targetClass: target)
+        for method in setup.methods {
+            let methodStart = clock.now
+            let heatmap: Heatmap
+            do {
+                heatmap = try method.explain(context)
+            } catch {
+                passTime += clock.now - methodStart
+                try directory.recordFailure(
+                    index: prepared.index, imageID: sample.id, path: sample.imagePath ?? "",
+                    reason: "method \(method.id): \(error)")
+                add(method.id, "method-failed", 1)
+                continue
+            }
+            let map = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
+            passTime += clock.now - methodStart
+            guard let truth else { continue }
+            for (metric, value) in try MapScoring.metrics(
+                map, truth: truth, evaluation: evaluation, predictedCorrectly: correct)
+            {
+                add(method.id, metric, value)
+            }
+        }
+        try directory.append(rows, index: prepared.index, imageID: sample.id, label: labelName, status: .evaluated)
+        return Double(passTime.components.seconds) + Double(passTime.components.attoseconds) * 1e-18
+    }
+
+    static func softmax(_ logits: [Float]) -> [Float] {
+        let largest = logits.max() ?? 0
+        let exponentials = logits.map { exp($0 - largest) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
+    }
+}

@@ -1,0 +1,56 @@
+import Datasets
+import Evaluation
+import Imaging
+
+/// Brings a sample's annotations to the map's frame under a protocol's ground-truth policy.
+///
+/// Every protocol evaluates at `mapSize x mapSize` after a squash resize of the whole image (the papers'
+/// `Resize((224, 224))`), so masks are resized with Pillow's `NEAREST` (Chefer's
+/// `Resize((224, 224), Image.NEAREST)` on the mask image) and boxes are scaled by the protocol's
+/// ``BoxScaling`` rule. Void pixels (VOC 255, OpenImages ignore masks) stay void.
+public enum GroundTruthBuilder {
+    /// The ground truth of `classIndex` in `sample` at `mapSize`, or nil when the policy needs something the
+    /// sample does not have (a mask under `.segmentation`, any annotation at all).
+    /// - Parameters:
+    ///   - imageSize: the decoded image's size (boxes are scaled against it).
+    public static func groundTruth(
+        for sample: Sample, classIndex: Int, imageSize: (width: Int, height: Int),
+        evaluation: EvaluationProtocol
+    ) throws -> GroundTruth? {
+        let size = evaluation.mapSize
+        let boxes = sample.objects.filter { $0.classIndex == classIndex }.compactMap(\.box)
+        let useMask: Bool
+        switch evaluation.groundTruth {
+        case .segmentation:
+            guard sample.segmentation != nil else { return nil }
+            useMask = true
+        case .segmentationElseBoxes:
+            useMask = sample.segmentation != nil
+        case .boxes:
+            useMask = false
+        }
+        let scaledBoxes = boxes.map {
+            evaluation.boxScaling.scale(
+                $0, width: imageSize.width, height: imageSize.height, targetWidth: size, targetHeight: size)
+        }
+        if useMask, let segmentation = sample.segmentation {
+            let mask = try segmentation.load()
+            return try GroundTruth.segmentation(
+                resized(mask, to: size), classIndex: classIndex, mapWidth: size, mapHeight: size,
+                boxes: scaledBoxes)
+        }
+        guard !boxes.isEmpty else { return nil }
+        return GroundTruth.boxes(
+            boxes, imageWidth: imageSize.width, imageHeight: imageSize.height, mapWidth: size, mapHeight: size,
+            scaling: evaluation.boxScaling)
+    }
+
+    /// `mask` resized to `size x size` with Pillow's nearest filter, its ignore region with it.
+    static func resized(_ mask: SegmentationMask, to size: Int) -> SegmentationMask {
+        if mask.width == size && mask.height == size { return mask }
+        let values = mask.values.resized(width: size, height: size, filter: .nearest)
+        let ignoreImage = GrayImage(width: mask.width, height: mask.height, values: mask.ignore.map { $0 ? 255 : 0 })
+        let ignore = ignoreImage.resized(width: size, height: size, filter: .nearest).values.map { $0 != 0 }
+        return SegmentationMask(values: values, encoding: mask.encoding, voidValue: nil, extraIgnore: ignore)
+    }
+}

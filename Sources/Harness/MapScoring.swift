@@ -1,0 +1,74 @@
+import Evaluation
+import Explainers
+import Reports
+
+/// The per-image metric values of one normalised map under a protocol, as `(metric, value)` pairs for
+/// `per_image.csv`.
+///
+/// Per-image-mean protocols emit each metric directly (NaN where it is undefined, for example IoU with no eps
+/// and an empty union). Dataset-accumulated ones (Chefer) emit `.numerator` / `.denominator` halves that
+/// ``RunTables`` sums over the dataset: pixel accuracy, and the background and foreground IoU whose mean is
+/// mIoU; AP is a per-image mean. Every map also records its ``MapCondition`` (`map-constant`,
+/// `map-nonfinite`), so constant and NaN maps are counted in the tables.
+public enum MapScoring {
+    /// The localization values of `map` against `truth`.
+    /// - Parameter predictedCorrectly: whether the top-1 class is the label (for top-1 localization).
+    public static func metrics(
+        _ map: ScoreMap, truth: GroundTruth, evaluation: EvaluationProtocol, predictedCorrectly: Bool
+    ) throws -> [(String, Double)] {
+        var values: [(String, Double)] = [
+            ("map-constant", map.condition == .constant ? 1 : 0),
+            ("map-nonfinite", map.condition == .nonFinite ? 1 : 0),
+        ]
+        switch evaluation.aggregation {
+        case .perImageMean(let eps):
+            let result = try LocalizationEvaluator.evaluate(
+                map, truth: truth, threshold: evaluation.threshold, region: evaluation.predictedRegion, eps: eps)
+            for metric in evaluation.metrics {
+                switch metric {
+                case "pixel-accuracy": values.append((metric, result.scores.pixelAccuracy))
+                case "iou": values.append((metric, result.scores.iou))
+                case "dice": values.append((metric, result.scores.dice))
+                case "precision": values.append((metric, result.scores.precision))
+                case "recall": values.append((metric, result.scores.recall))
+                case "pointing-game": values.append((metric, result.pointingHit ? 1 : 0))
+                case "energy-pointing-game": values.append((metric, result.energy))
+                case "auc-roc": values.append((metric, result.rocAUC ?? .nan))
+                case "gt-known-loc":
+                    values.append((metric, truth.boxes.isEmpty ? .nan : result.isGroundTruthKnownHit() ? 1 : 0))
+                case "top1-loc":
+                    values.append(
+                        (
+                            metric,
+                            truth.boxes.isEmpty
+                                ? .nan : result.isTop1Hit(predictedCorrectly: predictedCorrectly) ? 1 : 0
+                        ))
+                default: continue
+                }
+            }
+        case .datasetAccumulated:
+            let binarization = evaluation.threshold.binarize(map)
+            let counts = ConfusionCounts(prediction: binarization.mask, truth: truth)
+            let truePositives = Double(counts.truePositives)
+            let trueNegatives = Double(counts.trueNegatives)
+            let falsePositives = Double(counts.falsePositives)
+            let falseNegatives = Double(counts.falseNegatives)
+            for metric in evaluation.metrics {
+                switch metric {
+                case "pixel-accuracy":
+                    values.append(("pixel-accuracy.numerator", truePositives + trueNegatives))
+                    values.append(("pixel-accuracy.denominator", Double(counts.total)))
+                case "miou":
+                    values.append(("iou-background.numerator", trueNegatives))
+                    values.append(("iou-background.denominator", trueNegatives + falsePositives + falseNegatives))
+                    values.append(("iou-foreground.numerator", truePositives))
+                    values.append(("iou-foreground.denominator", truePositives + falsePositives + falseNegatives))
+                case "map":
+                    values.append(("map", CheferSegmentationAccumulator.averagePrecision(map, truth: truth)))
+                default: continue
+                }
+            }
+        }
+        return values
+    }
+}
