@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
             adapter reads, and `bench inspect --dataset D --root R` to check a layout before a long run. \
             `bench predict` classifies images with a ViT checkpoint (timm or Hugging Face safetensors).
             """,
-        subcommands: [Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self],
+        subcommands: [Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self, Methods.self, Explain.self],
         defaultSubcommand: Demo.self
     )
 

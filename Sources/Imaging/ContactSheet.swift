@@ -1,0 +1,57 @@
+/// Pictures side by side in a grid, each with a caption under it: the one-look summary of an explanation run.
+public enum ContactSheet {
+    /// One picture and its caption.
+    public struct Tile: Sendable {
+        public var image: RGBImage
+        public var caption: String
+
+        public init(image: RGBImage, caption: String) {
+            self.image = image
+            self.caption = caption
+        }
+    }
+
+    /// Renders `tiles` row by row, `columns` per row (default: `ceil(sqrt(n))`, at most 6), on white, with
+    /// `padding` pixels around every cell. Each cell is as large as the largest tile; captions are black, in the
+    /// built-in 5x7 font at twice its size when the caption fits the cell, else at its own size, cut with `..`
+    /// when even that is too wide. Shape `[rows * cellHeight, columns * cellWidth, 3]`.
+    public static func render(_ tiles: [Tile], columns: Int? = nil, padding: Int = 6) -> RGBImage {
+        guard !tiles.isEmpty else { return RGBImage(width: 1, height: 1, fill: (255, 255, 255)) }
+        var automatic = 1
+        while automatic * automatic < tiles.count { automatic += 1 }
+        let perRow = max(1, min(columns ?? min(automatic, 6), tiles.count))
+        let rows = (tiles.count + perRow - 1) / perRow
+        let tileWidth = tiles.map(\.image.width).max() ?? 0
+        let tileHeight = tiles.map(\.image.height).max() ?? 0
+        let captionHeight = 2 * BitmapFont.glyphHeight
+        let cellWidth = tileWidth + 2 * padding
+        let cellHeight = tileHeight + captionHeight + 3 * padding
+        var sheet = RGBImage(width: perRow * cellWidth, height: rows * cellHeight, fill: (255, 255, 255))
+        for (index, tile) in tiles.enumerated() {
+            let left = (index % perRow) * cellWidth + padding
+            let top = (index / perRow) * cellHeight + padding
+            paste(tile.image, into: &sheet, x: left, y: top)
+            var caption = tile.caption
+            var scale = 2
+            if BitmapFont.width(of: caption, scale: 2) > tileWidth { scale = 1 }
+            while BitmapFont.width(of: caption, scale: scale) > tileWidth && caption.count > 2 {
+                caption = String(caption.dropLast(3)) + ".."
+            }
+            let textWidth = BitmapFont.width(of: caption, scale: scale)
+            let textTop = top + tileHeight + padding + (captionHeight - BitmapFont.glyphHeight * scale) / 2
+            BitmapFont.draw(
+                caption, into: &sheet, x: left + max(0, (tileWidth - textWidth) / 2), y: textTop, scale: scale,
+                colour: (0, 0, 0))
+        }
+        return sheet
+    }
+
+    private static func paste(_ image: RGBImage, into sheet: inout RGBImage, x: Int, y: Int) {
+        for row in 0..<image.height {
+            let source = row * image.width * 3
+            let destination = ((y + row) * sheet.width + x) * 3
+            sheet.pixels.replaceSubrange(
+                destination..<(destination + image.width * 3), with: image.pixels[source..<(source + image.width * 3)])
+        }
+    }
+}
