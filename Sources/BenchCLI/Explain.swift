@@ -76,7 +76,8 @@ struct Explain: ParsableCommand {
             config.layerNormEpsilon = family.layerNormEpsilon
         }
         guard config.channels == 3 else {
-            throw ValidationError("\(weights): the model takes \(config.channels) input channels; only RGB is supported")
+            throw ValidationError(
+                "\(weights): the model takes \(config.channels) input channels; only RGB is supported")
         }
         let vit = ViTModel(weights: try Checkpoint.load(file, family: family, config: config))
         var settings = PreprocessingSettings(model: model)
@@ -100,9 +101,11 @@ struct Explain: ParsableCommand {
             classNames: config.classes == 1000 ? ImageNetClasses.descriptions : nil, to: out,
             progress: Self.log)
         let failed = report.outcomes.filter { if case .failure = $0.result { true } else { false } }
+        let explained = report.prediction.target
+        let name = explained.name == "class \(explained.index)" ? "" : " \(explained.name)"
         print(
             "\(report.outcomes.count - failed.count) of \(report.outcomes.count) methods written to \(out) "
-                + "(class \(report.prediction.target.index) \(report.prediction.target.name))")
+                + "(class \(explained.index)\(name))")
         if !failed.isEmpty { throw ExitCode(1) }
     }
 

@@ -18,7 +18,9 @@ struct Methods: ParsableCommand {
         print("\(pad("ID", idWidth))  \(pad("PASSES", passesWidth))  SUMMARY")
         for descriptor in descriptors {
             let specific = descriptor.isClassSpecific ? "" : " (not class-specific)"
-            print("\(pad(descriptor.id, idWidth))  \(pad(descriptor.passes, passesWidth))  \(descriptor.summary)\(specific)")
+            print(
+                "\(pad(descriptor.id, idWidth))  \(pad(descriptor.passes, passesWidth))  \(descriptor.summary)\(specific)"
+            )
             print("    citation: \(descriptor.citation)")
             for option in descriptor.options { print("    option:   \(option)") }
         }

@@ -38,7 +38,8 @@ public struct CenterBaseline: ExplanationMethod {
         var values = [Float](repeating: 0, count: grid * grid)
         for row in 0..<grid {
             for column in 0..<grid {
-                let squared = (Double(row) - centre) * (Double(row) - centre)
+                let squared =
+                    (Double(row) - centre) * (Double(row) - centre)
                     + (Double(column) - centre) * (Double(column) - centre)
                 values[row * grid + column] = Float(exp(-squared / (2 * deviation * deviation)))
             }

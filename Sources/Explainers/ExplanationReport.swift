@@ -140,7 +140,9 @@ public struct ExplanationReport: Sendable {
             throw .context(error)
         }
         var outcomes: [MethodOutcome] = []
-        var tiles = [ContactSheet.Tile(image: image, caption: "\(prediction.target.index) \(prediction.target.name)")]
+        let target = prediction.target
+        let caption = target.name == "class \(target.index)" ? target.name : "\(target.index) \(target.name)"
+        var tiles = [ContactSheet.Tile(image: image, caption: caption)]
         var stems = Set<String>()
         for (position, method) in methods.enumerated() {
             var stem = fileStem(for: method.id)
@@ -168,7 +170,9 @@ public struct ExplanationReport: Sendable {
                 try save(overlay, to: "\(directory)/\(stem).png")
                 tiles.append(ContactSheet.Tile(image: overlay, caption: method.id))
                 outcomes.append(
-                    MethodOutcome(id: method.id, fileStem: stem, seconds: seconds(elapsed), result: .success(normalized.condition)))
+                    MethodOutcome(
+                        id: method.id, fileStem: stem, seconds: seconds(elapsed), result: .success(normalized.condition)
+                    ))
                 let note = normalized.condition == .normal ? "" : " (\(normalized.condition.rawValue) map)"
                 progress("\(counter): \(format(elapsed))\(note)")
             case .failure(let error):
@@ -176,11 +180,12 @@ public struct ExplanationReport: Sendable {
                     ContactSheet.Tile(
                         image: RGBImage(width: image.width, height: image.height, fill: (160, 160, 160)),
                         caption: "\(method.id) failed"))
-                outcomes.append(MethodOutcome(id: method.id, fileStem: stem, seconds: seconds(elapsed), result: .failure(error)))
+                outcomes.append(
+                    MethodOutcome(id: method.id, fileStem: stem, seconds: seconds(elapsed), result: .failure(error)))
                 progress("\(counter): failed: \(error)")
             }
         }
-        try save(ContactSheet.render(tiles), to: "\(directory)/sheet.png")
+        try save(ContactSheet.render(tiles, minimumTileWidth: 160), to: "\(directory)/sheet.png")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let path = "\(directory)/prediction.json"
@@ -197,7 +202,8 @@ public struct ExplanationReport: Sendable {
     public static func fileStem(for id: String) -> String {
         String(
             id.unicodeScalars.map { scalar -> Character in
-                let allowed = scalar.isASCII
+                let allowed =
+                    scalar.isASCII
                     && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                         || ".=-_".unicodeScalars.contains(scalar))
                 return allowed ? Character(scalar) : "_"

@@ -20,7 +20,9 @@ package enum InputGradientBatch {
             var pixels = [Float](repeating: 0, count: count * size)
             pixels.withUnsafeMutableBufferPointer { buffer in
                 for image in 0..<count {
-                    fill(start + image, UnsafeMutableBufferPointer(rebasing: buffer[(image * size)..<((image + 1) * size)]))
+                    fill(
+                        start + image,
+                        UnsafeMutableBufferPointer(rebasing: buffer[(image * size)..<((image + 1) * size)]))
                 }
             }
             let batch = Tensor(shape: [count, config.channels, config.imageSize, config.imageSize], storage: pixels)

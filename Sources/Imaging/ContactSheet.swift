@@ -12,11 +12,19 @@ public enum ContactSheet {
     }
 
     /// Renders `tiles` row by row, `columns` per row (default: `ceil(sqrt(n))`, at most 6), on white, with
-    /// `padding` pixels around every cell. Each cell is as large as the largest tile; captions are black, in the
-    /// built-in 5x7 font at twice its size when the caption fits the cell, else at its own size, cut with `..`
-    /// when even that is too wide. Shape `[rows * cellHeight, columns * cellWidth, 3]`.
-    public static func render(_ tiles: [Tile], columns: Int? = nil, padding: Int = 6) -> RGBImage {
+    /// `padding` pixels around every cell. Tiles narrower than `minimumTileWidth` are magnified by the smallest
+    /// integer factor that reaches it (nearest neighbour, so pixels stay sharp). Each cell is as large as the
+    /// largest tile; captions are black, in the built-in 5x7 font at twice its size when the caption fits the
+    /// cell, else at its own size, cut with `..` when even that is too wide. Shape
+    /// `[rows * cellHeight, columns * cellWidth, 3]`.
+    public static func render(
+        _ tiles: [Tile], columns: Int? = nil, padding: Int = 6, minimumTileWidth: Int = 0
+    ) -> RGBImage {
         guard !tiles.isEmpty else { return RGBImage(width: 1, height: 1, fill: (255, 255, 255)) }
+        let tiles = tiles.map { tile in
+            let factor = tile.image.width > 0 ? (minimumTileWidth + tile.image.width - 1) / tile.image.width : 1
+            return factor > 1 ? Tile(image: magnified(tile.image, by: factor), caption: tile.caption) : tile
+        }
         var automatic = 1
         while automatic * automatic < tiles.count { automatic += 1 }
         let perRow = max(1, min(columns ?? min(automatic, 6), tiles.count))
@@ -44,6 +52,22 @@ public enum ContactSheet {
                 colour: (0, 0, 0))
         }
         return sheet
+    }
+
+    /// Each pixel of `image` as a `factor x factor` block.
+    private static func magnified(_ image: RGBImage, by factor: Int) -> RGBImage {
+        let width = image.width * factor
+        var pixels = [UInt8](repeating: 0, count: width * image.height * factor * 3)
+        for y in 0..<(image.height * factor) {
+            for x in 0..<width {
+                let source = ((y / factor) * image.width + x / factor) * 3
+                let target = (y * width + x) * 3
+                pixels[target] = image.pixels[source]
+                pixels[target + 1] = image.pixels[source + 1]
+                pixels[target + 2] = image.pixels[source + 2]
+            }
+        }
+        return RGBImage(width: width, height: image.height * factor, pixels: pixels)
     }
 
     private static func paste(_ image: RGBImage, into sheet: inout RGBImage, x: Int, y: Int) {
