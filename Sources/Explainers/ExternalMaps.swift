@@ -15,6 +15,9 @@ import Tensor
 /// ``Heatmap/upsampled(to:)`` (bilinear, `align_corners=False`, for any size smaller or larger than the input)
 /// and is then min-max normalised. A missing file, another shape or colour type, an unreadable file, or a NaN or
 /// infinite value is an ``ExplainerError/externalMap(path:reason:)`` for that image only. Needs no pass.
+///
+/// In a method list everything after `maps:` up to the next comma is the folder (colons and `=` included), so a
+/// folder whose name holds a comma must be given as a named set instead.
 public struct ExternalMaps: ExplanationMethod {
     public let id: String
     /// The folder holding `<id>.npy` / `<id>.png`.

@@ -14,7 +14,7 @@ public enum ContactSheet {
     /// Renders `tiles` row by row, `columns` per row (default: `ceil(sqrt(n))`, at most 6), on white, with
     /// `padding` pixels around every cell. Tiles narrower than `minimumTileWidth` are magnified by the smallest
     /// integer factor that reaches it (nearest neighbour, so pixels stay sharp). Each cell is as large as the
-    /// largest tile; captions are black, in the built-in 5x7 font at twice its size when the caption fits the
+    /// largest tile; captions are black, in the built-in 5x7 font at twice its size when every caption fits its
     /// cell, else at its own size, cut with `..` when even that is too wide. Shape
     /// `[rows * cellHeight, columns * cellWidth, 3]`.
     public static func render(
@@ -34,14 +34,14 @@ public enum ContactSheet {
         let captionHeight = 2 * BitmapFont.glyphHeight
         let cellWidth = tileWidth + 2 * padding
         let cellHeight = tileHeight + captionHeight + 3 * padding
+        // One caption size for the whole sheet: doubled when every caption fits at that size.
+        let scale = tiles.allSatisfy { BitmapFont.width(of: $0.caption, scale: 2) <= tileWidth } ? 2 : 1
         var sheet = RGBImage(width: perRow * cellWidth, height: rows * cellHeight, fill: (255, 255, 255))
         for (index, tile) in tiles.enumerated() {
             let left = (index % perRow) * cellWidth + padding
             let top = (index / perRow) * cellHeight + padding
             paste(tile.image, into: &sheet, x: left, y: top)
             var caption = tile.caption
-            var scale = 2
-            if BitmapFont.width(of: caption, scale: 2) > tileWidth { scale = 1 }
             while BitmapFont.width(of: caption, scale: scale) > tileWidth && caption.count > 2 {
                 caption = String(caption.dropLast(3)) + ".."
             }
