@@ -29,6 +29,8 @@ fixtures:
 	python3 tools/make_vit_fixtures.py
 	python3 tools/make_lrp_fixtures.py
 	python3 tools/make_evaluation_fixtures.py
+	python3 tools/make_input_gradient_fixtures.py
+	python3 tools/make_overlay_fixtures.py
 
 # Release-build performance benchmarks (nested package; see benchmarks/README.md).
 benchmarks: deps

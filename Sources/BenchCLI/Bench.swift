@@ -14,7 +14,8 @@ struct Bench: ParsableCommand {
             `bench predict` classifies images with a ViT checkpoint (timm or Hugging Face safetensors).
             """,
         subcommands: [
-            Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self, Protocols.self, Merge.self, Gate.self,
+            Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self, Methods.self, Explain.self,
+            Protocols.self, Merge.self, Gate.self,
         ],
         defaultSubcommand: Demo.self
     )

@@ -14,6 +14,12 @@ public final class ExplanationContext {
     public let input: Tensor
     /// The class every class-specific method explains.
     public let targetClass: Int
+    /// The image's id (file stem or dataset id), for methods that read per-image files (``ExternalMaps``) or
+    /// seed per image (``RandomBaseline``); nil when unknown.
+    public let imageID: String?
+    /// The `Normalize` that made ``input`` from `[0, 1]` pixels, for methods that need a pixel-space value
+    /// (integrated gradients' black baseline); nil when unknown.
+    public let normalization: PixelNormalization?
 
     /// Every pass run so far, in order.
     public private(set) var passes: [TraceProduct] = []
@@ -24,7 +30,10 @@ public final class ExplanationContext {
     private var cachedBatches: [String: Tensor] = [:]
 
     /// Sets up a context; no pass runs until a method asks. `input` must be `[1, C, S, S]` for `model`.
-    public init(model: ViTModel, input: Tensor, targetClass: Int) throws(ExplainerError) {
+    public init(
+        model: ViTModel, input: Tensor, targetClass: Int, imageID: String? = nil,
+        normalization: PixelNormalization? = nil
+    ) throws(ExplainerError) {
         let config = model.config
         let expected = [1, config.channels, config.imageSize, config.imageSize]
         guard input.shape == expected else {
@@ -36,12 +45,19 @@ public final class ExplanationContext {
         self.model = model
         self.input = input
         self.targetClass = targetClass
+        self.imageID = imageID
+        self.normalization = normalization
     }
 
     /// Sets up a context around a forward pass already run on `input` (for example the one that chose the
     /// predicted class), so it is not run again.
-    public convenience init(model: ViTModel, trace: ViTTrace, targetClass: Int) throws(ExplainerError) {
-        try self.init(model: model, input: trace.input, targetClass: targetClass)
+    public convenience init(
+        model: ViTModel, trace: ViTTrace, targetClass: Int, imageID: String? = nil,
+        normalization: PixelNormalization? = nil
+    ) throws(ExplainerError) {
+        try self.init(
+            model: model, input: trace.input, targetClass: targetClass, imageID: imageID,
+            normalization: normalization)
         cachedTrace = trace
     }
 

@@ -15,7 +15,14 @@ public struct MethodRegistry: Sendable {
 
     /// The built-in methods, in the order `all` runs and tables list them.
     public static let builtIn = MethodRegistry([
-        RawAttention.descriptor
+        RawAttention.descriptor,
+        Saliency.descriptor,
+        InputXGradient.descriptor,
+        IntegratedGradients.descriptor,
+        SmoothGrad.descriptor,
+        RandomBaseline.descriptor,
+        CenterBaseline.descriptor,
+        UniformBaseline.descriptor,
     ])
 
     /// The descriptor with this id, if any.
@@ -26,6 +33,14 @@ public struct MethodRegistry: Sendable {
     /// Builds one method from `text`: an id with optional `:key=value` options, or `maps:DIR` for maps read
     /// from disk.
     public func method(_ text: String) throws(ExplainerError) -> any ExplanationMethod {
+        if text.hasPrefix("maps:") {
+            // The rest is a path, which may hold ':' and '=' and is not parsed as options.
+            let directory = String(text.dropFirst("maps:".count))
+            guard !directory.isEmpty else {
+                throw .invalidOption(method: "maps", option: "DIR", reason: "give a folder: maps:DIR")
+            }
+            return ExternalMaps(directory: directory)
+        }
         var options = try MethodOptions(parsing: text)
         guard let descriptor = descriptor(options.methodID) else {
             throw .unknownMethod(options.methodID, known: descriptors.map(\.id))

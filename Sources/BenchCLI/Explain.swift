@@ -1,0 +1,137 @@
+import ArgumentParser
+import Explainers
+import Foundation
+import Imaging
+import Tensor
+import ViT
+
+/// `bench explain`: explains one image with a list of methods and writes maps, overlays, the prediction and a
+/// contact sheet (the work is ``ExplanationReport``'s).
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain one image with several methods; write maps, overlays, prediction.json and sheet.png.",
+        discussion: """
+            Writes into --out, per method: <id>.grid.npy (the raw map: patch grid or pixels), <id>.npy (input \
+            resolution, bilinear align_corners=False, min-max normalised, float32) and <id>.png (jet overlay on the \
+            preprocessed image, as Chefer's show_cam_on_image); plus prediction.json (target, top-5, logits, \
+            probabilities) and sheet.png (the image and every method side by side). Ids with options become file \
+            names with ':' replaced by '_' (rollout:start=1 -> rollout_start=1). A method that fails is reported and \
+            the others still run. --model and --weights work as in `bench predict`; see `bench methods` for ids.
+            """)
+
+    @Option(help: "Model name (preset and preprocessing), e.g. vit_base_patch16_224.")
+    var model: String
+
+    @Option(help: "The checkpoint (.safetensors, timm or Hugging Face names).")
+    var weights: String
+
+    @Option(help: "The image to explain (PNG or JPEG); its file stem is the image id for maps:DIR.")
+    var image: String
+
+    @Option(help: "Comma-separated method ids with options, or all (see `bench methods`).")
+    var methods: String = "all"
+
+    @Option(name: .customLong("maps"), help: "A named set of maps from disk, NAME=DIR (repeatable).")
+    var maps: [String] = []
+
+    @Option(name: .customLong("class"), help: "The class to explain: top1 (the prediction), top2, ... or an index.")
+    var targetClass: String = "top1"
+
+    @Option(help: "The output folder (created if needed).")
+    var out: String
+
+    @Option(help: "Attention heads when --model is not a preset (default: width / 64).")
+    var heads: Int?
+
+    @Option(help: "OpenBLAS threads (default: OpenBLAS's own).")
+    var threads: Int?
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: image) else { throw ValidationError("\(image): image not found.") }
+        guard ExplanationReport.TargetChoice(targetClass) != nil else {
+            throw ValidationError("--class must be top1, top2, ... or a class index.")
+        }
+        for entry in maps where Self.namedMaps(entry) == nil {
+            throw ValidationError("--maps \(entry): expected NAME=DIR.")
+        }
+        if let heads, heads <= 0 { throw ValidationError("--heads must be positive.") }
+        if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
+        _ = try methodList()
+    }
+
+    func run() throws {
+        if let threads { BLAS.threadCount = threads }
+        let methods = try methodList()
+        guard let target = ExplanationReport.TargetChoice(targetClass) else { throw ValidationError("--class") }
+        let start = Date()
+        let file = try SafeTensorsFile(contentsOf: weights)
+        let family = try Checkpoint.family(of: file)
+        let preset = ViTConfig.preset(named: model)
+        let inferred = try Checkpoint.inferConfig(of: file, family: family, heads: heads ?? preset?.heads)
+        var config = inferred
+        if let preset {
+            // As in `bench predict`: the preset fixes the architecture, the checkpoint its head and epsilon.
+            config = preset
+            config.classes = inferred.classes
+            config.layerNormEpsilon = family.layerNormEpsilon
+        }
+        guard config.channels == 3 else {
+            throw ValidationError(
+                "\(weights): the model takes \(config.channels) input channels; only RGB is supported")
+        }
+        let vit = ViTModel(weights: try Checkpoint.load(file, family: family, config: config))
+        var settings = PreprocessingSettings(model: model)
+        settings.size = config.imageSize
+        let decoded = try ImageDecoder.decodeRGB(contentsOf: image)
+        let cropped = Preprocessing.resizedAndCropped(decoded, settings: settings)
+        let planes = cropped.normalizedPlanes(
+            mean: (settings.mean.x, settings.mean.y, settings.mean.z),
+            std: (settings.std.x, settings.std.y, settings.std.z))
+        let input = Tensor(shape: [1, 3, config.imageSize, config.imageSize], storage: planes)
+        Self.log(String(format: "loaded %@ and %@ in %.2f s", model, weights, Date().timeIntervalSince(start)))
+
+        let imageID = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent
+        let report = try ExplanationReport.write(
+            model: vit, image: cropped,
+            input: input, methods: methods, target: target,
+            imageID: imageID,
+            normalization: PixelNormalization(
+                mean: [settings.mean.x, settings.mean.y, settings.mean.z],
+                std: [settings.std.x, settings.std.y, settings.std.z]),
+            classNames: config.classes == 1000 ? ImageNetClasses.descriptions : nil, to: out,
+            progress: Self.log)
+        let failed = report.outcomes.filter { if case .failure = $0.result { true } else { false } }
+        let explained = report.prediction.target
+        let name = explained.name == "class \(explained.index)" ? "" : " \(explained.name)"
+        print(
+            "\(report.outcomes.count - failed.count) of \(report.outcomes.count) methods written to \(out) "
+                + "(class \(explained.index)\(name))")
+        if !failed.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The methods of `--methods` followed by the `--maps` sets.
+    private func methodList() throws -> [any ExplanationMethod] {
+        var list = try MethodRegistry.builtIn.methods(methods)
+        for entry in maps {
+            guard let (name, directory) = Self.namedMaps(entry) else { continue }
+            list.append(ExternalMaps(directory: directory, name: name))
+        }
+        var seen = Set<String>()
+        for method in list where !seen.insert(method.id).inserted {
+            throw ValidationError("method '\(method.id)' is listed twice")
+        }
+        return list
+    }
+
+    /// `NAME=DIR` split at the first `=`.
+    private static func namedMaps(_ entry: String) -> (String, String)? {
+        guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex,
+            entry.index(after: equals) != entry.endIndex
+        else { return nil }
+        return (String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
+    }
+
+    private static func log(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Explainers
+
+/// `bench methods`: lists the registered explanation methods with their passes, citations and options.
+struct Methods: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the explanation methods: id, summary, citation, passes and options.",
+        discussion: """
+            Options follow the id, separated by ':' (rollout:start=1, integrated-gradients:steps=32:baseline=black); \
+            lists are comma-separated (--methods saliency,smoothgrad:samples=10). maps:DIR reads maps from disk.
+            """)
+
+    func run() {
+        let descriptors = MethodRegistry.builtIn.descriptors + [ExternalMaps.usage]
+        let idWidth = max(2, descriptors.map(\.id.count).max() ?? 0)
+        let passesWidth = max(6, descriptors.map(\.passes.count).max() ?? 0)
+        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: width - text.count) }
+        print("\(pad("ID", idWidth))  \(pad("PASSES", passesWidth))  SUMMARY")
+        for descriptor in descriptors {
+            let specific = descriptor.isClassSpecific ? "" : " (not class-specific)"
+            print(
+                "\(pad(descriptor.id, idWidth))  \(pad(descriptor.passes, passesWidth))  \(descriptor.summary)\(specific)"
+            )
+            print("    citation: \(descriptor.citation)")
+            for option in descriptor.options { print("    option:   \(option)") }
+        }
+    }
+}

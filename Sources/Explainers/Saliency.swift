@@ -1,0 +1,56 @@
+import Tensor
+import ViT
+
+/// Vanilla gradient saliency (Simonyan, Vedaldi and Zisserman, ICLR 2014 workshop, §3.1): `|∂y_c/∂x|` reduced
+/// over colour channels, a pixel-level `[S, S]` map.
+///
+/// Reads the context's standard backward (`∂y/∂x` of the normalised input, `[1, C, S, S]`), so it costs no pass
+/// beyond the one the attention-gradient methods share. `reduce=max` (default) is the paper's
+/// `M_ij = max_c |∂y_c/∂x_{c,i,j}|`; `reduce=sum` is `Σ_c |∂y/∂x_c|`, what Captum's `Saliency` (`abs=True`, no
+/// channel reduction of its own) gives after `visualize_image_attr` sums the channel axis. `grad=logit` (default,
+/// the paper's class score `S_c`) or `grad=probability`.
+public struct Saliency: ExplanationMethod {
+    public let id: String
+    public let reduction: ChannelReduction
+    public let gradientOf: GradientOf
+
+    public init(reduction: ChannelReduction = .max, gradientOf: GradientOf = .logit) {
+        self.reduction = reduction
+        self.gradientOf = gradientOf
+        var id = "saliency"
+        if reduction != .max { id += ":reduce=\(reduction.rawValue)" }
+        if gradientOf != .logit { id += ":grad=\(gradientOf.rawValue)" }
+        self.id = id
+    }
+
+    public static let descriptor = MethodDescriptor(
+        id: "saliency",
+        summary: "Input-gradient magnitude, max over colour channels (pixel level)",
+        citation: "Simonyan et al., ICLR 2014 workshop, §3.1; Captum Saliency (abs=True)",
+        passes: "forward + backward (shared)",
+        options: [
+            "reduce=max: channel reduction, max (max_c |g|, the paper) or sum (Σ_c |g|, Captum's view)",
+            "grad=logit: differentiate the logit or the probability",
+        ],
+        isClassSpecific: true
+    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        let reduction = try options.choice("reduce", default: ChannelReduction.max)
+        guard reduction == .max || reduction == .sum else {
+            throw .invalidOption(method: "saliency", option: "reduce", reason: "saliency takes max or sum")
+        }
+        return Saliency(reduction: reduction, gradientOf: try options.choice("grad", default: GradientOf.logit))
+    }
+
+    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+        [.forward, .gradients(gradientOf.backwardTarget, .standard)]
+    }
+
+    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+        let gradient = context.gradients(target: gradientOf.backwardTarget).input
+        let size = context.config.imageSize
+        let map = gradient.storage.withUnsafeBufferPointer {
+            reduction.reduce($0, channels: context.config.channels)
+        }
+        return Heatmap(values: map, height: size, width: size)
+    }
+}

@@ -1,0 +1,120 @@
+import Tensor
+import ViT
+
+/// SmoothGrad (Smilkov et al., arXiv 1706.03825, 2017): input gradients averaged over noisy copies of the input,
+/// `1/n Σ_i f(∂y_c/∂x (x + ε_i))`, `ε_i ~ N(0, σ²)`, then reduced over colour channels: a pixel-level `[S, S]`
+/// map.
+///
+/// - `samples=25`, `sigma=0.15`: the defaults of the authors' PAIR `saliency` library (`GetSmoothedMask`,
+///   `nsamples=25`, `stdev_spread=.15`); σ is a fraction of the input's range, `σ = sigma · (max x - min x)` over
+///   the whole normalised input tensor, as the paper's "noise level" σ/(x_max - x_min) is defined.
+/// - `average=abs` (default): `f = |·|`, Captum's `NoiseTunnel(Saliency(abs=True), nt_type="smoothgrad")`;
+///   `square`: `f = (·)²`, PAIR's `magnitude=True`; `raw`: `f` = identity, the paper's equation (3).
+/// - `reduce=max` (default, Simonyan's `max_c |·|`), or `sum`, `signed`, `abs` (``ChannelReduction``).
+/// - `seed=0`: the noise is ``SeededNoise`` from this seed alone (the same for every image, so reruns repeat):
+///   one stream of standard normals, `C·S·S` per sample in row-major order, sample after sample, each scaled by σ
+///   in double precision and added to the float32 input.
+/// - `grad=logit` (default) or `probability`. All samples run as one batch of extra passes in chunks of `batch=8`.
+public struct SmoothGrad: ExplanationMethod {
+    /// What is averaged over the samples.
+    public enum Average: String, Sendable, CaseIterable {
+        case abs
+        case square
+        case raw
+    }
+
+    public let id: String
+    public let samples: Int
+    public let sigma: Double
+    public let seed: UInt64
+    public let average: Average
+    public let reduction: ChannelReduction
+    public let gradientOf: GradientOf
+    /// Images per forward + backward chunk.
+    public let batchSize: Int
+
+    public init(
+        samples: Int = 25, sigma: Double = 0.15, seed: UInt64 = 0, average: Average = .abs,
+        reduction: ChannelReduction = .max, gradientOf: GradientOf = .logit, batchSize: Int = 8
+    ) {
+        precondition(samples > 0 && sigma >= 0 && batchSize > 0, "SmoothGrad: bad samples, sigma or batch size")
+        self.samples = samples
+        self.sigma = sigma
+        self.seed = seed
+        self.average = average
+        self.reduction = reduction
+        self.gradientOf = gradientOf
+        self.batchSize = batchSize
+        var id = "smoothgrad"
+        if samples != 25 { id += ":samples=\(samples)" }
+        if sigma != 0.15 { id += ":sigma=\(sigma)" }
+        if seed != 0 { id += ":seed=\(seed)" }
+        if average != .abs { id += ":average=\(average.rawValue)" }
+        if reduction != .max { id += ":reduce=\(reduction.rawValue)" }
+        if gradientOf != .logit { id += ":grad=\(gradientOf.rawValue)" }
+        self.id = id
+    }
+
+    public static let descriptor = MethodDescriptor(
+        id: "smoothgrad",
+        summary: "Input gradients averaged over Gaussian-noised copies of the input (pixel level)",
+        citation: "Smilkov et al., arXiv 1706.03825 (2017); PAIR saliency defaults; Captum NoiseTunnel(Saliency)",
+        passes: "samples x (forward + backward), batched",
+        options: [
+            "samples=25: noisy copies",
+            "sigma=0.15: noise standard deviation as a fraction of the input's range (max - min)",
+            "seed=0: noise seed",
+            "average=abs: what is averaged, abs (|g|, Captum), square (g², PAIR) or raw (g, the paper)",
+            "reduce=max: channel reduction, max, sum, signed or abs",
+            "grad=logit: differentiate the logit or the probability",
+            "batch=8: images per forward + backward chunk (memory only)",
+        ],
+        isClassSpecific: true
+    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        SmoothGrad(
+            samples: try options.integer("samples", default: 25, in: 1...4096),
+            sigma: try options.real("sigma", default: 0.15, in: 0...10),
+            seed: UInt64(try options.integer("seed", default: 0, in: 0...Int.max)),
+            average: try options.choice("average", default: Average.abs),
+            reduction: try options.choice("reduce", default: ChannelReduction.max),
+            gradientOf: try options.choice("grad", default: GradientOf.logit),
+            batchSize: try options.integer("batch", default: 8, in: 1...1024))
+    }
+
+    private var passName: String {
+        "smoothgrad(samples=\(samples), sigma=\(sigma), seed=\(seed), \(average.rawValue), \(gradientOf.rawValue))"
+    }
+
+    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+        [.batchedGradients(passName, images: samples)]
+    }
+
+    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+        let config = context.config
+        let target = gradientOf.backwardTarget
+        let averaged = context.batched(passName, images: samples) { model, input, targetClass in
+            let values = input.storage
+            let range = Double((values.max() ?? 0) - (values.min() ?? 0))
+            let deviation = sigma * range
+            var noise = SeededNoise(seed: seed)
+            var sum = [Float](repeating: 0, count: values.count)
+            InputGradientBatch.run(
+                model: model, images: samples, chunk: batchSize, targetClass: targetClass, target: target,
+                fill: { _, pixels in
+                    // Called in sample order, so the stream is drawn sample after sample.
+                    for index in pixels.indices { pixels[index] = values[index] + Float(deviation * noise.normal()) }
+                },
+                consume: { _, gradient in
+                    switch average {
+                    case .abs: for index in sum.indices { sum[index] += Swift.abs(gradient[index]) }
+                    case .square: for index in sum.indices { sum[index] += gradient[index] * gradient[index] }
+                    case .raw: for index in sum.indices { sum[index] += gradient[index] }
+                    }
+                })
+            let count = Float(samples)
+            return Tensor(shape: input.shape, storage: sum.map { $0 / count })
+        }
+        let map = averaged.storage.withUnsafeBufferPointer { reduction.reduce($0, channels: config.channels) }
+        return Heatmap(values: map, height: config.imageSize, width: config.imageSize)
+    }
+}
