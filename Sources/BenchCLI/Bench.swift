@@ -14,10 +14,10 @@ struct Bench: ParsableCommand {
             `bench predict` classifies images with a ViT checkpoint (timm or Hugging Face safetensors).
             """,
         subcommands: [
-            Demo.self, Synth.self, Datasets.self, Inspect.self, Predict.self, Methods.self, Explain.self,
+            Run.self, Synth.self, Datasets.self, Inspect.self, Predict.self, Methods.self, Explain.self,
             Protocols.self, Merge.self, Gate.self,
         ],
-        defaultSubcommand: Demo.self
+        defaultSubcommand: Run.self
     )
 
     /// Tunes the allocator for repeated large passes, then parses the arguments and runs the command.

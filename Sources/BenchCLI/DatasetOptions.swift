@@ -7,10 +7,10 @@ extension DatasetKind: ExpressibleByArgument {}
 struct DatasetOptions: ParsableArguments {
     @Option(
         help: "Dataset adapter: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", ")). See `bench datasets`.")
-    var dataset: DatasetKind
+    var dataset: DatasetKind?
 
     @Option(help: "Dataset root (what it points at depends on the adapter; see `bench datasets`).")
-    var root: String
+    var root: String?
 
     @Option(
         help:
@@ -46,11 +46,12 @@ struct DatasetOptions: ParsableArguments {
     var classNamesFile: String?
 
     /// The split this command reads.
-    var resolvedSplit: String { split ?? dataset.defaultSplit }
+    var resolvedSplit: String { split ?? dataset?.defaultSplit ?? "val" }
 
     /// Opens the dataset, reading its index.
     /// - Throws: `DatasetError` for a missing root or a wrong layout, `ValidationError` for a bad option.
     func open() throws -> any Dataset {
+        guard let dataset, let root else { throw ValidationError("Give both --dataset and --root.") }
         switch dataset {
         case .voc, .synthetic:
             guard let imageSet = VOCDataset.ImageSet(rawValue: vocImageSet.capitalized) else {

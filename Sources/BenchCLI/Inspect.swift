@@ -24,10 +24,16 @@ struct Inspect: ParsableCommand {
     @Option(name: .customLong("max-listed"), help: "List at most this many invalid samples (0 = all).")
     var maxListed: Int = 0
 
+    func validate() throws {
+        guard datasetOptions.dataset != nil, datasetOptions.root != nil else {
+            throw ValidationError("Give --dataset and --root (see `bench datasets`).")
+        }
+    }
+
     func run() throws {
         let dataset = try datasetOptions.open()
-        print("dataset  \(dataset.name) (\(datasetOptions.dataset.summary))")
-        print("root     \(datasetOptions.root)")
+        print("dataset  \(dataset.name) (\(datasetOptions.dataset?.summary ?? ""))")
+        print("root     \(datasetOptions.root ?? "")")
         print("split    \(dataset.split): \(dataset.count) samples")
         let total = min(dataset.count, limit ?? dataset.count)
         let progress = ProgressLine(total: total, label: "inspecting")

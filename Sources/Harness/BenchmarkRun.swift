@@ -194,7 +194,12 @@ public final class BenchmarkRun {
         let truthClass = sample.labels.contains(target) ? target : label
         let truth = try GroundTruthBuilder.groundTruth(
             for: sample, classIndex: truthClass, imageSize: prepared.imageSize, evaluation: evaluation)
-        let context = try ExplanationContext(model: model, trace: trace, targetClass: target)
+        let settings = setup.preprocessing
+        let context = try ExplanationContext(
+            model: model, trace: trace, targetClass: target, imageID: sample.id,
+            normalization: PixelNormalization(
+                mean: [settings.mean.x, settings.mean.y, settings.mean.z],
+                std: [settings.std.x, settings.std.y, settings.std.z]))
         for method in setup.methods {
             let methodStart = clock.now
             let heatmap: Heatmap

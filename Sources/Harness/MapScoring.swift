@@ -9,7 +9,8 @@ import Reports
 /// and an empty union). Dataset-accumulated ones (Chefer) emit `.numerator` / `.denominator` halves that
 /// ``RunTables`` sums over the dataset: pixel accuracy, and the background and foreground IoU whose mean is
 /// mIoU; AP is a per-image mean. Every map also records its ``MapCondition`` (`map-constant`,
-/// `map-nonfinite`), so constant and NaN maps are counted in the tables.
+/// `map-nonfinite`), so constant and NaN maps are counted in the tables; such maps arrive as all zeros and score
+/// as finding nothing (no foreground under every threshold, no pointing-game hit, AUC-ROC 0.5).
 public enum MapScoring {
     /// The localization values of `map` against `truth`.
     /// - Parameter predictedCorrectly: whether the top-1 class is the label (for top-1 localization).
@@ -31,7 +32,10 @@ public enum MapScoring {
                 case "dice": values.append((metric, result.scores.dice))
                 case "precision": values.append((metric, result.scores.precision))
                 case "recall": values.append((metric, result.scores.recall))
-                case "pointing-game": values.append((metric, result.pointingHit ? 1 : 0))
+                case "pointing-game":
+                    // Every pixel of a degenerate (all-zero) map is a maximum, so the tie rule would call it a hit;
+                    // the harness's rule scores degenerate maps as finding nothing.
+                    values.append((metric, result.pointingHit && map.condition == .normal ? 1 : 0))
                 case "energy-pointing-game": values.append((metric, result.energy))
                 case "auc-roc": values.append((metric, result.rocAUC ?? .nan))
                 case "gt-known-loc":

@@ -43,7 +43,13 @@ extension RunTables {
         var methods: [String] = []
         var metrics: [String] = []
         var cells: [String: Entry] = [:]
+        var degenerate: [String] = []
         for entry in summary {
+            if Self.conditionMetrics.contains(entry.metric) {
+                let images = Int((entry.mean * Double(entry.count)).rounded())
+                if images > 0 { degenerate.append("\(entry.method): \(images) \(entry.metric.dropFirst(4)) maps") }
+                continue
+            }
             if !methods.contains(entry.method) { methods.append(entry.method) }
             if !metrics.contains(entry.metric) { metrics.append(entry.metric) }
             cells["\(entry.method)|\(entry.metric)"] = entry
@@ -53,7 +59,14 @@ extension RunTables {
         lines.append(
             "- images: \(imageCounts.evaluated) evaluated, \(imageCounts.filtered) excluded by the protocol, "
                 + "\(imageCounts.skipped) skipped (see skipped.csv)")
-        lines.append("- cells: mean [95 % bootstrap interval]" + (scale == 1 ? "" : ", x\(Self.format(scale))"))
+        if !degenerate.isEmpty {
+            lines.append(
+                "- degenerate maps (normalised to zeros, scored as finding nothing): "
+                    + degenerate.joined(separator: "; "))
+        }
+        lines.append(
+            "- cells: mean [95 % bootstrap interval]"
+                + (scale == 1 ? "" : ", x\(scale == scale.rounded() ? String(Int(scale)) : Self.format(scale))"))
         lines.append("")
         lines.append("| method | " + metrics.joined(separator: " | ") + " |")
         lines.append("|---|" + String(repeating: "---:|", count: metrics.count))
@@ -82,6 +95,9 @@ extension RunTables {
             }
         }
     }
+
+    /// Per-image 0/1 flags of the map's condition, reported as counts rather than table columns.
+    static let conditionMetrics: Set<String> = ["map-constant", "map-nonfinite"]
 
     static func cell(_ entry: Entry, scale: Double) -> String {
         guard !entry.mean.isNaN else { return "n/a" }

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Datasets
+import Evaluation
+import Explainers
+import Foundation
+import Harness
+import Reports
+import Tensor
+import ViT
+
+/// What `manifest.json` records about a run, and the check that a resumed run is the same run.
+struct RunManifest {
+    /// Figures known when the run ends.
+    struct Finished {
+        var seconds: Double
+        var progress: BenchmarkRun.Progress?
+        var peakResidentMiB: Double
+    }
+
+    static let toolVersion = "0.4.0"
+
+    /// The settings that must match for a folder to be resumed.
+    let identity: [String: Any]
+    let description: [String: Any]
+    let title: String
+    let notes: [String]
+
+    init(
+        dataset: any Dataset, datasetName: String, datasetRoot: String, model: ModelOptions.Loaded,
+        evaluation: EvaluationProtocol,
+        methods: [any ExplanationMethod], indices: [Int], limit: Int?, shard: String?
+    ) throws {
+        let config = model.model.config
+        let settings = model.preprocessing
+        let digest = try SHA256.hexDigest(ofFile: model.weightsPath)
+        identity = [
+            "dataset": datasetName, "split": dataset.split, "dataset_root": datasetRoot,
+            "dataset_count": dataset.count, "model_sha256": digest, "protocol": evaluation.name,
+            "methods": methods.map(\.id), "images": indices.count, "limit": limit.map { $0 as Any } ?? NSNull(),
+            "shard": shard.map { $0 as Any } ?? NSNull(),
+            "preprocessing": [
+                "size": settings.size, "policy": settings.policy.rawValue, "crop_pct": settings.cropPct,
+                "interpolation": settings.interpolation.rawValue,
+                "mean": [settings.mean.x, settings.mean.y, settings.mean.z].map(Double.init),
+                "std": [settings.std.x, settings.std.y, settings.std.z].map(Double.init),
+            ],
+        ]
+        description = [
+            "tool": "bench \(Self.toolVersion)", "git_commit": Self.gitCommit(),
+            "command": CommandLine.arguments.joined(separator: " "),
+            "created": ISO8601DateFormatter().string(from: Date()),
+            "model": [
+                "name": model.name, "weights": model.weightsPath, "image_size": config.imageSize,
+                "patch_size": config.patchSize, "embed_dim": config.embedDim, "depth": config.depth,
+                "heads": config.heads, "classes": config.classes,
+            ],
+            "protocol_settings": Dictionary(
+                evaluation.settingLines.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            "threads": BLAS.threadCount, "openblas": BLAS.configuration,
+        ]
+        title = "\(datasetName)/\(dataset.split) · \(model.name) · protocol \(evaluation.name)"
+        notes = [
+            "protocol \(evaluation.name): \(evaluation.summary)",
+            "model \(model.name) (sha256 \(digest.prefix(12))), input \(settings.size)x\(settings.size) squashed",
+        ]
+    }
+
+    /// The JSON for `manifest.json`.
+    func data(finished: Finished?) throws -> Data {
+        var object = description
+        for (key, value) in identity { object[key] = value }
+        object["title"] = title
+        object["notes"] = notes
+        if let finished {
+            var figures: [String: Any] = [
+                "wall_seconds": finished.seconds, "peak_rss_mib": finished.peakResidentMiB,
+            ]
+            if let progress = finished.progress {
+                figures["images_this_session"] = progress.done
+                figures["images_per_second"] = progress.elapsed > 0 ? Double(progress.done) / progress.elapsed : 0
+                figures["share_in_passes"] = progress.elapsed > 0 ? progress.passSeconds / progress.elapsed : 0
+            }
+            object["finished"] = figures
+        }
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    /// Throws when `existing` (a folder's manifest) describes a different run than this one.
+    func checkResumable(_ existing: Data, folder: String) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: existing) as? [String: Any] else {
+            throw ValidationError("\(folder)/manifest.json is unreadable; choose another --out")
+        }
+        let current =
+            try JSONSerialization.jsonObject(
+                with: JSONSerialization.data(withJSONObject: identity, options: .sortedKeys)) as? [String: Any] ?? [:]
+        for key in current.keys.sorted() {
+            let mine = current[key].map { "\($0)" } ?? "nil"
+            let theirs = object[key].map { "\($0)" } ?? "nil"
+            if mine != theirs {
+                throw ValidationError(
+                    "\(folder) holds a different run (\(key): \(theirs), now \(mine)); "
+                        + "resume it with its own settings or choose another --out")
+            }
+        }
+    }
+
+    /// `git rev-parse HEAD` of the source checkout this binary was built from, or "unknown".
+    static func gitCommit() -> String {
+        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", sourceRoot.path, "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            return "unknown"
+        }
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+    }
+}
