@@ -15,7 +15,19 @@ public struct MethodRegistry: Sendable {
 
     /// The built-in methods, in the order `all` runs and tables list them.
     public static let builtIn = MethodRegistry([
-        RawAttention.descriptor
+        RawAttention.descriptor,
+        Rollout.descriptor,
+        AttentionGradCAM.descriptor,
+        FullLRP.descriptor,
+        PartialLRP.descriptor,
+        TransformerAttribution.descriptor,
+        GenericAttribution.descriptor,
+        AttentionGuidedCAM.descriptor,
+        GradientTimesAttention.descriptor,
+        GradientTimesAttention.signedDescriptor,
+        TransitionAttentionMaps.descriptor,
+        BeyondIntuitionHeads.descriptor,
+        BeyondIntuitionTokens.descriptor,
     ])
 
     /// The descriptor with this id, if any.
