@@ -94,22 +94,23 @@ public struct GradientTimesAttention: ExplanationMethod {
         for block in startLayer..<config.depth {
             let attention = context.trace.blocks[block].attention.storage
             let gradient = gradients.blocks[block].attention.storage
-            // s_l = mean_h(a ⊙ g), float32 as the reference stack computes it.
-            var factor = [Float](repeating: 0, count: patches)
+            // s_l = mean_h(a ⊙ g), accumulated in double: the scaled factor `s / max + ε` amplifies the rounding
+            // of `s` by up to 1 / ε, and heads' products cancel.
+            var factor = [Double](repeating: 0, count: patches)
             for head in 0..<config.heads {
                 let rowStart = head * tokens * tokens + prefix  // row 0 (CLS), first patch column
                 for patch in 0..<patches {
-                    factor[patch] += attention[rowStart + patch] * gradient[rowStart + patch]
+                    factor[patch] += Double(attention[rowStart + patch]) * Double(gradient[rowStart + patch])
                 }
             }
-            for patch in 0..<patches { factor[patch] /= Float(config.heads) }
+            for patch in 0..<patches { factor[patch] /= Double(config.heads) }
             if variant == .rectified {
                 for patch in 0..<patches { factor[patch] = max(factor[patch], 0) }
                 let largest = factor.max() ?? 0
                 if largest > 0 { for patch in 0..<patches { factor[patch] /= largest } }
             }
             for patch in 0..<patches {
-                let term = Double(factor[patch]) + epsilon
+                let term = factor[patch] + epsilon
                 logMagnitude[patch] += log(abs(term))  // -inf for an exact 0, which exp turns back into 0
                 if term < 0 { negative[patch].toggle() }
             }
