@@ -42,7 +42,8 @@ public struct BeyondIntuitionHeads: ExplanationMethod {
         isClassSpecific: true
     ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
         BeyondIntuitionHeads(
-            startLayer: try options.startLayer(default: 4), steps: try options.integer("steps", default: 20, in: 1...1000),
+            startLayer: try options.startLayer(default: 4),
+            steps: try options.integer("steps", default: 20, in: 1...1000),
             gradientOf: try options.gradientOf())
     }
 

@@ -43,7 +43,8 @@ public struct BeyondIntuitionTokens: ExplanationMethod {
         isClassSpecific: true
     ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
         BeyondIntuitionTokens(
-            startLayer: try options.startLayer(default: 7), steps: try options.integer("steps", default: 20, in: 1...1000),
+            startLayer: try options.startLayer(default: 7),
+            steps: try options.integer("steps", default: 20, in: 1...1000),
             gradientOf: try options.gradientOf())
     }
 

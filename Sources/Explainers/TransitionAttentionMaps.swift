@@ -41,7 +41,8 @@ public struct TransitionAttentionMaps: ExplanationMethod {
         isClassSpecific: true
     ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
         TransitionAttentionMaps(
-            startLayer: try options.startLayer(default: 4), steps: try options.integer("steps", default: 20, in: 1...1000),
+            startLayer: try options.startLayer(default: 4),
+            steps: try options.integer("steps", default: 20, in: 1...1000),
             gradientOf: try options.gradientOf())
     }
 
