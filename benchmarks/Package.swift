@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Tensor", package: rootPackage),
                 .product(name: "ViT", package: rootPackage),
+                .product(name: "Explainers", package: rootPackage),
             ],
             path: "Benchmarks/EngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -16,6 +16,18 @@ public struct MethodRegistry: Sendable {
     /// The built-in methods, in the order `all` runs and tables list them.
     public static let builtIn = MethodRegistry([
         RawAttention.descriptor,
+        Rollout.descriptor,
+        AttentionGradCAM.descriptor,
+        FullLRP.descriptor,
+        PartialLRP.descriptor,
+        TransformerAttribution.descriptor,
+        GenericAttribution.descriptor,
+        AttentionGuidedCAM.descriptor,
+        GradientTimesAttention.descriptor,
+        GradientTimesAttention.signedDescriptor,
+        TransitionAttentionMaps.descriptor,
+        BeyondIntuitionHeads.descriptor,
+        BeyondIntuitionTokens.descriptor,
         Saliency.descriptor,
         InputXGradient.descriptor,
         IntegratedGradients.descriptor,

@@ -11,6 +11,19 @@ extension ViTModel {
     public func backward(
         _ trace: ViTTrace, classes: [Int], target: BackwardTarget = .logit, mode: BackwardMode = .standard
     ) -> ViTGradients {
+        precondition(classes.count == trace.logits.shape[0], "backward: \(classes.count) classes for the batch")
+        precondition(classes.allSatisfy { (0..<config.classes).contains($0) }, "backward: class out of range")
+        precondition(trace.blocks.count == weights.blocks.count, "backward: a trace of another model")
+        // The detached graph's gradients live on the prefix rows only: a pass over those rows is exact and ~N x
+        // cheaper (ViTModel+DetachedBackward.swift).
+        if mode == .detachedAttentionInputs { return detachedBackward(trace, classes: classes, target: target) }
+        return allRowsBackward(trace, classes: classes, target: target, mode: mode)
+    }
+
+    /// The backward over every token row, for either mode (the detached mode's reference in tests).
+    func allRowsBackward(_ trace: ViTTrace, classes: [Int], target: BackwardTarget, mode: BackwardMode)
+        -> ViTGradients
+    {
         let batch = trace.logits.shape[0]
         let classCount = config.classes
         precondition(classes.count == batch, "backward: \(classes.count) classes for a batch of \(batch)")

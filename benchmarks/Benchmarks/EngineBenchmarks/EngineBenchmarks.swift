@@ -1,4 +1,5 @@
 import Benchmark
+import Explainers
 import Foundation
 import Tensor
 import ViT
@@ -40,6 +41,23 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let trace = model.forward(single)
             blackHole(model.backward(trace, classes: [0]))
+        }
+    }
+    Benchmark("forward + backward + detached backward ViT-B/16, batch 1", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let trace = model.forward(single)
+            blackHole(model.backward(trace, classes: [0]))
+            blackHole(model.backward(trace, classes: [0], mode: .detachedAttentionInputs))
+        }
+    }
+    // Issue 4's budget: every attention and gradient method (not LRP, IG, SmoothGrad) for one image and one class
+    // in at most 1.1x one PyTorch forward + backward (`tools/bench_torch.py`, forward_backward_b1_ms).
+    let attentionAndGradientMethods = "raw-attention,rollout,gradcam,gae,agc,gxa,gxa-signed"
+    Benchmark("all attention/gradient methods, ViT-B/16, one image", configuration: configuration) { benchmark in
+        let methods = try MethodRegistry.builtIn.methods(attentionAndGradientMethods)
+        for _ in benchmark.scaledIterations {
+            let context = try ExplanationContext(model: model, input: single, targetClass: 0)
+            for method in methods { blackHole(try method.explain(context)) }
         }
     }
     Benchmark("forward + backward + LRP (ours) ViT-B/16, batch 1", configuration: configuration) { benchmark in
