@@ -28,6 +28,7 @@ fixtures:
 	python3 tools/make_checkpoint_fixtures.py
 	python3 tools/make_vit_fixtures.py
 	python3 tools/make_lrp_fixtures.py
+	python3 tools/make_perturbation_fixtures.py
 
 # Release-build performance benchmarks (nested package; see benchmarks/README.md).
 benchmarks: deps

@@ -51,24 +51,16 @@ public struct PerturbationRunner: Sendable {
         image: Tensor, map: Tensor, label: Int?, unperturbedLogits: Tensor? = nil
     ) throws(PerturbationError) -> [PerturbationCurve] {
         let classes = model.config.classes
-        var known = try unperturbedLogits.map { logits throws(PerturbationError) in
+        let known = try unperturbedLogits.map { logits throws(PerturbationError) in
             guard logits.count == classes, logits.rank == 1 || (logits.rank == 2 && logits.shape[0] == 1) else {
                 throw PerturbationError.logitsShape(got: logits.shape, classes: classes)
             }
             return logits.storage
         }
-        if known == nil, settings.scoreClass == .predicted {
-            known = try unperturbedLogitsOf(image)
-        }
-        let scoreClass: Int
-        switch settings.scoreClass {
-        case .label:
-            guard let label else { throw .missingLabel }
-            scoreClass = label
-        case .predicted:
-            scoreClass = Self.argmax(known ?? [])
-        }
-        return try curves(image: image, map: map, scoreClass: scoreClass, unperturbedLogits: known)
+        if settings.scoreClass == .label, label == nil { throw .missingLabel }
+        let logits = try stepLogits(image: image, map: map, unperturbedLogits: known)
+        let scoreClass = settings.scoreClass == .label ? label ?? 0 : logits.predictedClass
+        return try logits.curves(score: settings.score, scoreClass: scoreClass)
     }
 
     /// The curves of ``PerturbationSettings/curves`` for one image, scoring class `scoreClass`
@@ -76,6 +68,19 @@ public struct PerturbationRunner: Sendable {
     public func curves(
         image: Tensor, map: Tensor, scoreClass: Int, unperturbedLogits: [Float]? = nil
     ) throws(PerturbationError) -> [PerturbationCurve] {
+        guard (0..<model.config.classes).contains(scoreClass) else {
+            throw .classOutOfRange(scoreClass, classes: model.config.classes)
+        }
+        return try stepLogits(image: image, map: map, unperturbedLogits: unperturbedLogits)
+            .curves(score: settings.score, scoreClass: scoreClass)
+    }
+
+    /// The model's logits at every step of every curve of ``PerturbationSettings/curves`` (one batched pass over
+    /// all perturbed images of `map`), from which curves of any score follow
+    /// (``PerturbationLogits/curves(score:scoreClass:)``). Arguments as ``curves(image:map:scoreClass:unperturbedLogits:)``.
+    public func stepLogits(
+        image: Tensor, map: Tensor, unperturbedLogits: [Float]? = nil
+    ) throws(PerturbationError) -> PerturbationLogits {
         let config = model.config
         let side = config.imageSize
         let pixels = side * side
@@ -83,9 +88,6 @@ public struct PerturbationRunner: Sendable {
             image.rank == 3 || image.shape[0] == 1
         else { throw .imageShape(got: image.shape, expected: [3, side, side]) }
         guard map.shape == [side, side] else { throw .mapShape(got: map.shape, expected: [side, side]) }
-        guard (0..<config.classes).contains(scoreClass) else {
-            throw .classOutOfRange(scoreClass, classes: config.classes)
-        }
         if let unperturbedLogits, unperturbedLogits.count != config.classes {
             throw .logitsShape(got: [unperturbedLogits.count], classes: config.classes)
         }
@@ -95,7 +97,6 @@ public struct PerturbationRunner: Sendable {
         var orders: [PerturbationSettings.Order: [Int]] = [:]
         var jobs: [Job] = []
         var stepSources: [[Source]] = []
-        var needsUnperturbed = unperturbedLogits == nil
         var substrateJobs: [PerturbationSettings.Fill: Int] = [:]
         for curve in settings.curves {
             let fill = settings.substrateFill(for: curve)
@@ -105,7 +106,6 @@ public struct PerturbationRunner: Sendable {
                 let showsImage = curve.mode == .deletion ? count == 0 : count == pixels
                 let showsSubstrate = curve.mode == .deletion ? count == pixels : count == 0
                 if showsImage {
-                    needsUnperturbed = true
                     sources.append(.unperturbed)
                 } else if showsSubstrate {
                     let index = substrateJobs[fill] ?? jobs.count
@@ -121,7 +121,7 @@ public struct PerturbationRunner: Sendable {
             }
             stepSources.append(sources)
         }
-        let unperturbedJob = unperturbedLogits == nil && needsUnperturbed ? jobs.count : nil
+        let unperturbedJob = unperturbedLogits == nil ? jobs.count : nil
         if unperturbedJob != nil { jobs.append(.unperturbed) }
 
         let imageValues = image.storage
@@ -132,23 +132,18 @@ public struct PerturbationRunner: Sendable {
         }
         let logits = runBatches(jobs, image: imageValues, substrates: substrates, orders: orders, side: side)
         let classes = config.classes
-        func row(_ source: Source) -> ArraySlice<Float> {
-            switch source {
-            case .unperturbed:
-                if let unperturbedLogits { return unperturbedLogits[...] }
-                let index = unperturbedJob ?? 0
-                return logits[(index * classes)..<((index + 1) * classes)]
-            case .job(let index):
-                return logits[(index * classes)..<((index + 1) * classes)]
-            }
-        }
-        let unperturbedScore = score(row(.unperturbed), scoreClass: scoreClass)
-        return zip(settings.curves, stepSources).map { curve, sources in
-            PerturbationCurve(
-                curve: curve, scoreClass: scoreClass, pixelCounts: schedule.pixelCounts,
-                positions: schedule.positions, scores: sources.map { score(row($0), scoreClass: scoreClass) },
-                unperturbedScore: unperturbedScore)
-        }
+        func row(_ index: Int) -> ArraySlice<Float> { logits[(index * classes)..<((index + 1) * classes)] }
+        let unperturbed = unperturbedLogits ?? Array(row(unperturbedJob ?? 0))
+        return PerturbationLogits(
+            curves: settings.curves, schedule: schedule, unperturbed: unperturbed,
+            steps: stepSources.map { sources in
+                sources.flatMap { source in
+                    switch source {
+                    case .unperturbed: unperturbed[...]
+                    case .job(let index): row(index)
+                    }
+                }
+            })
     }
 
     /// The model inputs of every step of `curve`, `[T, 3, S, S]` (for inspection and plots; ``curves`` builds
@@ -186,15 +181,6 @@ public struct PerturbationRunner: Sendable {
     enum Source {
         case unperturbed
         case job(Int)
-    }
-
-    /// The logits `[K]` of the unperturbed image (one forward).
-    private func unperturbedLogitsOf(_ image: Tensor) throws(PerturbationError) -> [Float] {
-        let side = model.config.imageSize
-        guard image.count == 3 * side * side, image.shape.suffix(3) == [3, side, side] else {
-            throw .imageShape(got: image.shape, expected: [3, side, side])
-        }
-        return model.logits(image.reshaped([1, 3, side, side])).storage
     }
 
     /// The substrate `[3 * S * S]` of a fill: its colour everywhere, or the blurred image.
@@ -276,25 +262,5 @@ public struct PerturbationRunner: Sendable {
                 }
             }
         }
-    }
-
-    /// The score of one logits row `[K]` for `scoreClass`.
-    private func score(_ logits: ArraySlice<Float>, scoreClass: Int) -> Double {
-        let values = Array(logits)
-        switch settings.score {
-        case .top1Correct:
-            return Self.argmax(values) == scoreClass ? 1 : 0
-        case .probability:
-            return Double(Tensor(shape: [values.count], storage: values).softmax().storage[scoreClass])
-        case .logit:
-            return Double(values[scoreClass])
-        }
-    }
-
-    /// The first index of the largest value (`torch.argmax`'s tie rule); 0 for an empty array.
-    static func argmax(_ values: [Float]) -> Int {
-        var best = 0
-        for index in values.indices where values[index] > values[best] { best = index }
-        return best
     }
 }
