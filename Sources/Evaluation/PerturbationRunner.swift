@@ -8,7 +8,8 @@ import ViT
 /// Each step of a curve replaces the first `k` pixels of ``PerturbationRanking/order(_:_:)`` (all channels
 /// together): deletion starts from the image and takes those pixels from the substrate (Chefer, AG-CAM, RISE
 /// deletion), insertion starts from the substrate and takes them from the image (RISE insertion). The substrate
-/// is the fill colour in normalised space (``PerturbationNormalization/fillColour(_:)``) or, for
+/// of a curve is ``PerturbationSettings/substrateFill(for:)`` (the settings' fill for deletion, RISE's blur for
+/// insertion): a colour in normalised space (``PerturbationNormalization/fillColour(_:)``) or, for
 /// ``PerturbationSettings/Fill/blur``, ``PerturbationBlur/blurred(_:)`` of the image. Working in normalised space
 /// gives Chefer's "set to 0 in `[0, 1]`, then normalise" exactly: untouched pixels keep their normalised values
 /// and filled ones become `(0 - mean) / std`.
