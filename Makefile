@@ -32,6 +32,7 @@ fixtures:
 	python3 tools/make_input_gradient_fixtures.py
 	python3 tools/make_overlay_fixtures.py
 	python3 tools/make_method_fixtures.py
+	python3 tools/make_perturbation_fixtures.py
 
 # Release-build performance benchmarks (nested package; see benchmarks/README.md).
 benchmarks: deps

@@ -37,6 +37,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "PerturbationBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Evaluation", package: rootPackage),
+                .product(name: "Tensor", package: rootPackage),
+                .product(name: "ViT", package: rootPackage),
+            ],
+            path: "Benchmarks/PerturbationBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "DatasetBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
