@@ -65,6 +65,8 @@ public final class BenchmarkRun {
 
     public let setup: Setup
     public let directory: RunDirectory
+    /// The protocol's perturbation test, when it has one.
+    let perturbationRunner: PerturbationRunner?
 
     /// Checks that the model, preprocessing and protocol fit the dataset; throws ``SetupError`` otherwise.
     public init(setup: Setup, directory: RunDirectory) throws {
@@ -89,6 +91,11 @@ public final class BenchmarkRun {
         }
         self.setup = setup
         self.directory = directory
+        perturbationRunner = try setup.evaluation.perturbation.map { settings in
+            try PerturbationRunner(
+                model: setup.model, settings: settings,
+                normalization: PerturbationNormalization(setup.preprocessing))
+        }
     }
 
     /// Evaluates every image of ``Setup/indices`` not already complete in the folder. `progress` is called
@@ -183,28 +190,45 @@ public final class BenchmarkRun {
         case .correctOnly: included = correct
         case .topProbabilityAbove(let threshold): included = Double(probabilities[predicted]) > threshold
         }
-        guard included, label >= 0 else {
+        // Localization follows the protocol's filter; the perturbation test (AG-CAM's ABPC, Chefer's
+        // positive/negative test) runs on every image with a label, as both reference scripts do.
+        let localize = included && label >= 0
+        let perturb = perturbationRunner != nil && label >= 0
+        guard localize || perturb else {
             try directory.append(
                 rows, index: prepared.index, imageID: sample.id, label: labelName, status: .filtered)
-            return Double(passTime.components.seconds) + Double(passTime.components.attoseconds) * 1e-18
+            return Self.seconds(passTime)
         }
-        let target = evaluation.mapClass == .label ? label : predicted
+        let localizationTarget = evaluation.mapClass == .label ? label : predicted
+        let perturbationTarget = evaluation.perturbation?.mapClass == .label ? label : predicted
         // The ground truth is the object the map should find: the target class when the image has it, else
         // the image's first label.
-        let truthClass = sample.labels.contains(target) ? target : label
-        let truth = try GroundTruthBuilder.groundTruth(
-            for: sample, classIndex: truthClass, imageSize: prepared.imageSize, evaluation: evaluation)
+        let truthClass = sample.labels.contains(localizationTarget) ? localizationTarget : label
+        let truth =
+            localize
+            ? try GroundTruthBuilder.groundTruth(
+                for: sample, classIndex: truthClass, imageSize: prepared.imageSize, evaluation: evaluation) : nil
         let settings = setup.preprocessing
-        let context = try ExplanationContext(
-            model: model, trace: trace, targetClass: target, imageID: sample.id,
-            normalization: PixelNormalization(
-                mean: [settings.mean.x, settings.mean.y, settings.mean.z],
-                std: [settings.std.x, settings.std.y, settings.std.z]))
+        var contexts: [Int: ExplanationContext] = [:]
+        func context(for target: Int) throws -> ExplanationContext {
+            if let existing = contexts[target] { return existing }
+            let created = try ExplanationContext(
+                model: model, trace: trace, targetClass: target, imageID: sample.id,
+                normalization: PixelNormalization(
+                    mean: [settings.mean.x, settings.mean.y, settings.mean.z],
+                    std: [settings.std.x, settings.std.y, settings.std.z]))
+            contexts[target] = created
+            return created
+        }
         for method in setup.methods {
             let methodStart = clock.now
-            let heatmap: Heatmap
+            var heatmaps: [Int: Heatmap] = [:]
             do {
-                heatmap = try method.explain(context)
+                for target in Set(
+                    [localize ? localizationTarget : nil, perturb ? perturbationTarget : nil].compactMap { $0 })
+                {
+                    heatmaps[target] = try method.explain(try context(for: target))
+                }
             } catch {
                 passTime += clock.now - methodStart
                 try directory.recordFailure(
@@ -213,17 +237,34 @@ public final class BenchmarkRun {
                 add(method.id, "method-failed", 1)
                 continue
             }
-            let map = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
-            passTime += clock.now - methodStart
-            guard let truth else { continue }
-            for (metric, value) in try MapScoring.metrics(
-                map, truth: truth, evaluation: evaluation, predictedCorrectly: correct)
-            {
-                add(method.id, metric, value)
+            if localize, let truth, let heatmap = heatmaps[localizationTarget] {
+                let map = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
+                passTime += clock.now - methodStart
+                for (metric, value) in try MapScoring.metrics(
+                    map, truth: truth, evaluation: evaluation, predictedCorrectly: correct)
+                {
+                    add(method.id, metric, value)
+                }
+            } else {
+                passTime += clock.now - methodStart
+            }
+            if perturb, let runner = perturbationRunner, let heatmap = heatmaps[perturbationTarget] {
+                let curveStart = clock.now
+                let map = heatmap.normalized(to: model.config.imageSize)
+                let curves = try runner.curves(
+                    image: prepared.input, map: map.values, label: label, unperturbedLogits: trace.logits)
+                passTime += clock.now - curveStart
+                for (metric, value) in PerturbationScoring.rows(curves, settings: runner.settings) {
+                    add(method.id, metric, value)
+                }
             }
         }
         try directory.append(rows, index: prepared.index, imageID: sample.id, label: labelName, status: .evaluated)
-        return Double(passTime.components.seconds) + Double(passTime.components.attoseconds) * 1e-18
+        return Self.seconds(passTime)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     static func softmax(_ logits: [Float]) -> [Float] {

@@ -68,6 +68,10 @@ extension RunTables {
             "- cells: mean [95 % bootstrap interval]"
                 + (scale == 1 ? "" : ", x\(scale == scale.rounded() ? String(Int(scale)) : Self.format(scale))"))
         lines.append("")
+        guard !metrics.isEmpty else {
+            lines.append("No image has metrics: every image was excluded by the protocol or skipped.")
+            return lines.joined(separator: "\n") + "\n"
+        }
         lines.append("| method | " + metrics.joined(separator: " | ") + " |")
         lines.append("|---|" + String(repeating: "---:|", count: metrics.count))
         for method in methods {
