@@ -52,7 +52,9 @@ let benchmarks: @Sendable () -> Void = {
     }
     // Issue 4's budget: every attention and gradient method (not LRP, IG, SmoothGrad) for one image and one class
     // in at most 1.1x one PyTorch forward + backward (`tools/bench_torch.py`, forward_backward_b1_ms).
-    let attentionAndGradientMethods = "raw-attention,rollout,gradcam,gae,agc,gxa,gxa-signed"
+    // Saliency and input x gradient read the standard backward's input gradient (no extra pass).
+    let attentionAndGradientMethods =
+        "raw-attention,rollout,gradcam,gae,agc,gxa,gxa-signed,saliency,input-x-gradient"
     Benchmark("all attention/gradient methods, ViT-B/16, one image", configuration: configuration) { benchmark in
         let methods = try MethodRegistry.builtIn.methods(attentionAndGradientMethods)
         for _ in benchmark.scaledIterations {
