@@ -132,6 +132,10 @@ let package = Package(
             dependencies: ["Datasets", "Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(
+            name: "BenchCLITests",
+            dependencies: ["BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports"]
+        ),
     ]
 )
 

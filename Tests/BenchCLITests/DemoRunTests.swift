@@ -1,0 +1,65 @@
+import Foundation
+import Imaging
+import Reports
+import Tensor
+import Testing
+import ViT
+
+@testable import BenchCLI
+
+/// The embedded default: the committed demo model and `bench` with no arguments. Serialized, since both tests
+/// generate or read the demo's synthetic set in `.cache/synthetic`.
+@Suite("The demo model and the no-argument run", .serialized)
+struct DemoRunTests {
+    struct ReferenceLogits: Decodable {
+        var ids: [String]
+        var logits: [[Float]]
+    }
+
+    @Test("the committed demo model gives PyTorch's logits on the demo set (models/demo/reference_logits.json)")
+    func demoModelMatchesPyTorch() throws {
+        let folder = try #require(DemoModel.folder, "models/demo is missing")
+        let reference = try JSONDecoder().decode(
+            ReferenceLogits.self, from: Data(contentsOf: folder.appendingPathComponent("reference_logits.json")))
+        let loaded = try DemoModel.load()
+        _ = try SyntheticCache.openValidation(log: { _ in })
+        #expect(reference.ids.count == 4)
+        for (id, expected) in zip(reference.ids, reference.logits) {
+            let image = try ImageDecoder.decodeRGB(contentsOf: "\(SyntheticCache.path)/JPEGImages/\(id).jpg")
+            let input = Preprocessing.input(image, settings: loaded.preprocessing)
+            let logits = loaded.model.logits(
+                Tensor(shape: [1, 3, image.height, image.width], storage: input.storage)
+            ).storage
+            #expect(logits.count == expected.count)
+            let scale = max(1, expected.map { abs($0) }.max() ?? 1)
+            for (actual, wanted) in zip(logits, expected) {
+                #expect(abs(actual - wanted) <= 1e-4 * scale, "\(id): \(actual) vs PyTorch \(wanted)")
+            }
+        }
+    }
+
+    @Test("bench with no arguments but --limit evaluates every method with the demo model and writes the tables")
+    func noArgumentRun() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("demo-run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let command = try Run.parse(["--limit", "2", "--out", out.path, "--quiet"])
+        try command.validate()
+        try command.run()
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8)
+        let rows = summary.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        let methods = Set(rows.map { $0[0] })
+        #expect(methods.count == 20 && methods.contains("agc") && methods.contains("integrated-gradients"))
+        // Every method has an IoU over both images, inside [0, 1].
+        let iou = rows.filter { $0[1] == "iou" }
+        #expect(iou.count == 20)
+        for row in iou {
+            let mean = try #require(Double(row[2]))
+            #expect((0...1).contains(mean) && row[5] == "2", "\(row)")
+        }
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
+        #expect((manifest?["finished"] as? [String: Any]) != nil)
+        #expect((manifest?["images"] as? Int) == 2)
+    }
+}
