@@ -84,12 +84,14 @@ extension RunTables {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes `summary.csv`, `per_class.csv`, `curves.csv` and `summary.md` into `folder`.
+    /// Writes `summary.csv`, `per_class.csv`, `curves.csv`, `summary.md` and, when the run has perturbation
+    /// curves, their plot `curves.svg` into `folder`.
     public func write(to folder: URL, title: String, notes: [String] = [], scale: Double = 100) throws(ReportError) {
-        let files = [
+        var files = [
             ("summary.csv", summaryCSV), ("per_class.csv", perClassCSV), ("curves.csv", curvesCSV),
             ("summary.md", markdown(title: title, notes: notes, scale: scale)),
         ]
+        if let plot = CurvePlot(curves).svg { files.append(("curves.svg", plot)) }
         for (name, text) in files {
             let url = folder.appendingPathComponent(name)
             do {
