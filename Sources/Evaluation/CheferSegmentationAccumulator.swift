@@ -50,18 +50,6 @@ public struct CheferSegmentationAccumulator: Sendable {
     /// Chefer's two-channel AP of one image: scikit-learn's AP over the `2 * H * W` scores `[1 - R, R]`
     /// (`1 - R` in float32) against the one-hot `[background, foreground]` target, void pixels dropped.
     public static func averagePrecision(_ map: ScoreMap, truth: GroundTruth) -> Double {
-        var scores: [Float] = []
-        var labels: [Bool] = []
-        scores.reserveCapacity(2 * map.values.count)
-        labels.reserveCapacity(2 * map.values.count)
-        for index in map.values.indices where truth.ignore.bits[index] == 0 {
-            scores.append(1 - map.values[index])
-            labels.append(truth.foreground.bits[index] == 0)
-        }
-        for index in map.values.indices where truth.ignore.bits[index] == 0 {
-            scores.append(map.values[index])
-            labels.append(truth.foreground.bits[index] != 0)
-        }
-        return RankedScores(scores: scores, labels: labels).averagePrecision
+        RankedScores(map: map, truth: truth).withComplementChannel.averagePrecision
     }
 }

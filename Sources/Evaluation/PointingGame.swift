@@ -29,14 +29,6 @@ public enum PointingGame {
     /// AUC-ROC of the map's float scores against the ground truth, non-void pixels (Quantus `AUC`, scikit-learn
     /// `roc_auc_score`); `nil` when the image has no foreground or no background pixel.
     public static func rocAUC(_ map: ScoreMap, truth: GroundTruth) -> Double? {
-        var scores: [Float] = []
-        var labels: [Bool] = []
-        scores.reserveCapacity(map.values.count)
-        labels.reserveCapacity(map.values.count)
-        for index in map.values.indices where truth.ignore.bits[index] == 0 {
-            scores.append(map.values[index])
-            labels.append(truth.foreground.bits[index] != 0)
-        }
-        return RankedScores(scores: scores, labels: labels).rocAUC
+        RankedScores(map: map, truth: truth).rocAUC
     }
 }
