@@ -16,14 +16,12 @@ struct Explain: ParsableCommand {
             preprocessed image, as Chefer's show_cam_on_image); plus prediction.json (target, top-5, logits, \
             probabilities) and sheet.png (the image and every method side by side). Ids with options become file \
             names with ':' replaced by '_' (rollout:start=1 -> rollout_start=1). A method that fails is reported and \
-            the others still run. --model and --weights work as in `bench predict`; see `bench methods` for ids.
+            the others still run. --model and --weights work as in `bench predict` (without them, the bundled demo \
+            model), and the image is preprocessed as the model's pretrained config says (timm's resize and crop); \
+            see `bench methods` for ids.
             """)
 
-    @Option(help: "Model name (preset and preprocessing), e.g. vit_base_patch16_224.")
-    var model: String
-
-    @Option(help: "The checkpoint (.safetensors, timm or Hugging Face names).")
-    var weights: String
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "The image to explain (PNG or JPEG); its file stem is the image id for maps:DIR.")
     var image: String
@@ -40,9 +38,6 @@ struct Explain: ParsableCommand {
     @Option(help: "The output folder (created if needed).")
     var out: String
 
-    @Option(help: "Attention heads when --model is not a preset (default: width / 64).")
-    var heads: Int?
-
     @Option(help: "OpenBLAS threads (default: OpenBLAS's own).")
     var threads: Int?
 
@@ -54,7 +49,7 @@ struct Explain: ParsableCommand {
         for entry in maps where Self.namedMaps(entry) == nil {
             throw ValidationError("--maps \(entry): expected NAME=DIR.")
         }
-        if let heads, heads <= 0 { throw ValidationError("--heads must be positive.") }
+        try modelOptions.validateOptions()
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
         _ = try methodList()
     }
@@ -63,42 +58,25 @@ struct Explain: ParsableCommand {
         if let threads { BLAS.threadCount = threads }
         let methods = try methodList()
         guard let target = ExplanationReport.TargetChoice(targetClass) else { throw ValidationError("--class") }
-        let start = Date()
-        let file = try SafeTensorsFile(contentsOf: weights)
-        let family = try Checkpoint.family(of: file)
-        let preset = ViTConfig.preset(named: model)
-        let inferred = try Checkpoint.inferConfig(of: file, family: family, heads: heads ?? preset?.heads)
-        var config = inferred
-        if let preset {
-            // As in `bench predict`: the preset fixes the architecture, the checkpoint its head and epsilon.
-            config = preset
-            config.classes = inferred.classes
-            config.layerNormEpsilon = family.layerNormEpsilon
-        }
-        guard config.channels == 3 else {
-            throw ValidationError(
-                "\(weights): the model takes \(config.channels) input channels; only RGB is supported")
-        }
-        let vit = ViTModel(weights: try Checkpoint.load(file, family: family, config: config))
-        var settings = PreprocessingSettings(model: model)
-        settings.size = config.imageSize
+        let loaded = try modelOptions.load(squash: false)
+        let settings = loaded.preprocessing
         let decoded = try ImageDecoder.decodeRGB(contentsOf: image)
         let cropped = Preprocessing.resizedAndCropped(decoded, settings: settings)
         let planes = cropped.normalizedPlanes(
             mean: (settings.mean.x, settings.mean.y, settings.mean.z),
             std: (settings.std.x, settings.std.y, settings.std.z))
-        let input = Tensor(shape: [1, 3, config.imageSize, config.imageSize], storage: planes)
-        Self.log(String(format: "loaded %@ and %@ in %.2f s", model, weights, Date().timeIntervalSince(start)))
+        let input = Tensor(shape: [1, 3, settings.size, settings.size], storage: planes)
+        Self.log(String(format: "loaded %@ (%@) in %.2f s", loaded.name, loaded.weightsPath, loaded.loadSeconds))
 
         let imageID = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent
         let report = try ExplanationReport.write(
-            model: vit, image: cropped,
+            model: loaded.model, image: cropped,
             input: input, methods: methods, target: target,
             imageID: imageID,
             normalization: PixelNormalization(
                 mean: [settings.mean.x, settings.mean.y, settings.mean.z],
                 std: [settings.std.x, settings.std.y, settings.std.z]),
-            classNames: config.classes == 1000 ? ImageNetClasses.descriptions : nil, to: out,
+            classNames: loaded.classNames, to: out,
             progress: Self.log)
         let failed = report.outcomes.filter { if case .failure = $0.result { true } else { false } }
         let explained = report.prediction.target

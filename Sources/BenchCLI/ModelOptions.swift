@@ -28,7 +28,8 @@ struct ModelOptions: ParsableArguments {
         var name: String
         var weightsPath: String
         var model: ViTModel
-        /// Squash to the input size, crop 1 (what every protocol's reference code does).
+        /// Squash to the input size, crop 1 (what every protocol's reference code does), unless loaded with
+        /// `squash: false`.
         var preprocessing: PreprocessingSettings
         var classNames: [String]?
         var loadSeconds: Double
@@ -47,7 +48,9 @@ struct ModelOptions: ParsableArguments {
     }
 
     /// Loads the checkpoint (the demo model when none is given).
-    func load() throws -> Loaded {
+    /// - Parameter squash: feed the whole image squashed to the input size (crop 1), as every protocol's
+    ///   reference code does; `false` keeps the preprocessing of the model's pretrained config (`bench explain`).
+    func load(squash: Bool = true) throws -> Loaded {
         let start = Date()
         guard let weights else {
             var demo = try DemoModel.load()
@@ -72,8 +75,10 @@ struct ModelOptions: ParsableArguments {
         let loaded = ViTModel(weights: try Checkpoint.load(file, family: family, config: config))
         var settings = PreprocessingSettings(model: name)
         settings.size = config.imageSize
-        settings.policy = .squash
-        settings.cropPct = 1
+        if squash {
+            settings.policy = .squash
+            settings.cropPct = 1
+        }
         if let mean { settings.mean = try Self.triple(mean, option: "--mean") }
         if let std { settings.std = try Self.triple(std, option: "--std") }
         return Loaded(
