@@ -39,7 +39,7 @@ struct Merge: ParsableCommand {
             throw ValidationError("\(out) already holds a run; choose an empty folder.")
         }
         let rows = try RunMerge.rows(of: folders)
-        let skippedLines = try folders.flatMap { folder -> [String] in
+        let skippedLines = folders.flatMap { folder -> [String] in
             let url = folder.appendingPathComponent(RunDirectory.skippedName)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
             return text.split(separator: "\n").dropFirst().map(String.init)

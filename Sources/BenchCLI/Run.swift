@@ -65,7 +65,8 @@ struct Run: ParsableCommand {
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive.") }
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
         _ = try parsedShard()
-        _ = try EvaluationProtocol.named(protocolName)
+        let evaluation = try EvaluationProtocol.named(protocolName)
+        if let reason = BenchmarkRun.unsupportedReason(evaluation) { throw ValidationError(reason) }
         _ = try methodList()
     }
 

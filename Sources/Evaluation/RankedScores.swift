@@ -15,28 +15,37 @@ public struct RankedScores: Sendable {
     public init(scores: [Float], labels: [Bool]) {
         precondition(scores.count == labels.count, "RankedScores: count mismatch")
         if scores.allSatisfy({ $0 >= 0 }) {
-            // Non-negative floats order as their bit patterns, which fit in 31 bits (-0 becomes +0).
-            var keys = [UInt32](repeating: 0, count: scores.count)
-            for index in scores.indices {
-                let bits = (scores[index] == 0 ? Float(0) : scores[index]).bitPattern
-                keys[index] = bits << 1 | (labels[index] ? 1 : 0)
-            }
-            Self.radixSort(&keys)
-            group(keys) { Float(bitPattern: UInt32($0)) }
+            var keys = scores.indices.map { Self.key32(scores[$0], labels[$0]) }
+            self.init(sorting: &keys)
         } else {
-            var keys = [UInt64](repeating: 0, count: scores.count)
-            for index in scores.indices {
-                // Order-preserving map of a float to an unsigned integer, then a label bit below it.
-                let bits = (scores[index] == 0 ? Float(0) : scores[index]).bitPattern
-                let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-                keys[index] = UInt64(ordered) << 1 | (labels[index] ? 1 : 0)
-            }
-            Self.radixSort(&keys)
-            group(keys) { key in
-                let ordered = UInt32(key)
-                return Float(bitPattern: ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered)
+            var keys = scores.indices.map { Self.key64(scores[$0], labels[$0]) }
+            self.init(sorting: &keys)
+        }
+    }
+
+    /// The scores of `map` against `truth.foreground` over the non-void pixels.
+    public init(map: ScoreMap, truth: GroundTruth) {
+        let count = map.values.count
+        guard map.values.allSatisfy({ $0 >= 0 }) else {
+            let kept = map.values.indices.filter { truth.ignore.bits[$0] == 0 }
+            self.init(scores: kept.map { map.values[$0] }, labels: kept.map { truth.foreground.bits[$0] != 0 })
+            return
+        }
+        var keys = map.values.withUnsafeBufferPointer { values in
+            truth.foreground.bits.withUnsafeBufferPointer { foreground in
+                truth.ignore.bits.withUnsafeBufferPointer { ignore in
+                    [UInt32](unsafeUninitializedCapacity: count) { keys, initialized in
+                        var written = 0
+                        for index in 0..<count where ignore[index] == 0 {
+                            keys[written] = Self.key32(values[index], foreground[index] != 0)
+                            written += 1
+                        }
+                        initialized = written
+                    }
+                }
             }
         }
+        self.init(sorting: &keys)
     }
 
     private init(values: [Float], positives: [Int], negatives: [Int]) {
@@ -45,21 +54,38 @@ public struct RankedScores: Sendable {
         self.negatives = negatives
     }
 
-    /// The scores of `map` against `truth.foreground` over the non-void pixels.
-    public init(map: ScoreMap, truth: GroundTruth) {
-        var scores: [Float] = []
-        var labels: [Bool] = []
-        scores.reserveCapacity(map.values.count)
-        labels.reserveCapacity(map.values.count)
-        for index in map.values.indices where truth.ignore.bits[index] == 0 {
-            scores.append(map.values[index])
-            labels.append(truth.foreground.bits[index] != 0)
+    /// Non-negative floats order as their bit patterns, which fit in 31 bits (-0 becomes +0); the label below.
+    private static func key32(_ score: Float, _ label: Bool) -> UInt32 {
+        (score == 0 ? Float(0) : score).bitPattern << 1 | (label ? 1 : 0)
+    }
+
+    /// Any float: an order-preserving map to an unsigned integer, then the label bit below it.
+    private static func key64(_ score: Float, _ label: Bool) -> UInt64 {
+        let bits = (score == 0 ? Float(0) : score).bitPattern
+        let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return UInt64(ordered) << 1 | (label ? 1 : 0)
+    }
+
+    private init(sorting keys: inout [UInt32]) {
+        Self.radixSort(&keys)
+        self = Self.grouped(keys) { Float(bitPattern: UInt32($0)) }
+    }
+
+    private init(sorting keys: inout [UInt64]) {
+        Self.radixSort(&keys)
+        self = Self.grouped(keys) { key in
+            let ordered = UInt32(key)
+            return Float(bitPattern: ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered)
         }
-        self.init(scores: scores, labels: labels)
     }
 
     /// Reads sorted keys from the highest down into groups of equal score; `value` decodes `key >> 1`.
-    private mutating func group<Key: FixedWidthInteger & UnsignedInteger>(_ keys: [Key], value: (Key) -> Float) {
+    private static func grouped<Key: FixedWidthInteger & UnsignedInteger>(
+        _ keys: [Key], value: (Key) -> Float
+    ) -> RankedScores {
+        var values: [Float] = []
+        var positives: [Int] = []
+        var negatives: [Int] = []
         keys.withUnsafeBufferPointer { keys in
             var index = keys.count - 1
             while index >= 0 {
@@ -75,55 +101,71 @@ public struct RankedScores: Sendable {
                 negatives.append(negative)
             }
         }
+        return RankedScores(values: values, positives: positives, negatives: negatives)
     }
 
     /// The ranking of Chefer's two-channel scores `[1 - s, s]` with labels `[!y, y]`, from the ranking of `s`
     /// alone: the `1 - s` channel is this ranking reversed (float32 `1 - s` may merge neighbouring scores), and
     /// the two descending sequences merge in one pass. Equal to ranking the `2n` scores directly.
     public var withComplementChannel: RankedScores {
+        let count = values.count
         var complementValues: [Float] = []
         var complementPositives: [Int] = []
         var complementNegatives: [Int] = []
-        for group in values.indices.reversed() {
-            let value = 1 - values[group]
-            if let last = complementValues.last, last == value {
-                complementPositives[complementPositives.count - 1] += negatives[group]
-                complementNegatives[complementNegatives.count - 1] += positives[group]
-            } else {
-                complementValues.append(value)
-                complementPositives.append(negatives[group])
-                complementNegatives.append(positives[group])
+        complementValues.reserveCapacity(count)
+        complementPositives.reserveCapacity(count)
+        complementNegatives.reserveCapacity(count)
+        var mergedValues: [Float] = []
+        var mergedPositives: [Int] = []
+        var mergedNegatives: [Int] = []
+        mergedValues.reserveCapacity(2 * count)
+        mergedPositives.reserveCapacity(2 * count)
+        mergedNegatives.reserveCapacity(2 * count)
+        values.withUnsafeBufferPointer { values in
+            positives.withUnsafeBufferPointer { positives in
+                negatives.withUnsafeBufferPointer { negatives in
+                    for group in (0..<count).reversed() {
+                        let value = 1 - values[group]
+                        if let last = complementValues.last, last == value {
+                            complementPositives[complementPositives.count - 1] += negatives[group]
+                            complementNegatives[complementNegatives.count - 1] += positives[group]
+                        } else {
+                            complementValues.append(value)
+                            complementPositives.append(negatives[group])
+                            complementNegatives.append(positives[group])
+                        }
+                    }
+                    let complementCount = complementValues.count
+                    var left = 0
+                    var right = 0
+                    while left < count || right < complementCount {
+                        let takeLeft =
+                            right == complementCount || (left < count && values[left] >= complementValues[right])
+                        let takeRight =
+                            left == count || (right < complementCount && complementValues[right] >= values[left])
+                        var positive = 0
+                        var negative = 0
+                        var value: Float = 0
+                        if takeLeft {
+                            value = values[left]
+                            positive += positives[left]
+                            negative += negatives[left]
+                            left += 1
+                        }
+                        if takeRight {
+                            value = complementValues[right]
+                            positive += complementPositives[right]
+                            negative += complementNegatives[right]
+                            right += 1
+                        }
+                        mergedValues.append(value)
+                        mergedPositives.append(positive)
+                        mergedNegatives.append(negative)
+                    }
+                }
             }
         }
-        var merged = RankedScores(values: [], positives: [], negatives: [])
-        merged.values.reserveCapacity(values.count + complementValues.count)
-        var left = 0
-        var right = 0
-        while left < values.count || right < complementValues.count {
-            let takeLeft =
-                right == complementValues.count || (left < values.count && values[left] >= complementValues[right])
-            let takeRight =
-                left == values.count || (right < complementValues.count && complementValues[right] >= values[left])
-            var positive = 0
-            var negative = 0
-            var value: Float = 0
-            if takeLeft {
-                value = values[left]
-                positive += positives[left]
-                negative += negatives[left]
-                left += 1
-            }
-            if takeRight {
-                value = complementValues[right]
-                positive += complementPositives[right]
-                negative += complementNegatives[right]
-                right += 1
-            }
-            merged.values.append(value)
-            merged.positives.append(positive)
-            merged.negatives.append(negative)
-        }
-        return merged
+        return RankedScores(values: mergedValues, positives: mergedPositives, negatives: mergedNegatives)
     }
 
     /// scikit-learn `average_precision_score` (binary): `sum_n (R_n - R_{n-1}) * P_n` over the distinct score

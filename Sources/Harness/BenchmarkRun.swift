@@ -84,11 +84,7 @@ public final class BenchmarkRun {
                     + "image resized to \(setup.preprocessing.size)x\(setup.preprocessing.size) "
                     + "(--policy squash, crop 1, as in Chefer's and AG-CAM's code)")
         }
-        if case .sweep = setup.evaluation.threshold {
-            throw SetupError.unsupportedProtocol(
-                "protocol \(setup.evaluation.name) needs dataset-level threshold sweeps, which runs do not store "
-                    + "yet; use the Evaluation library's accumulators directly")
-        }
+        if let reason = Self.unsupportedReason(setup.evaluation) { throw SetupError.unsupportedProtocol(reason) }
         self.setup = setup
         self.directory = directory
         perturbationRunner = try setup.evaluation.perturbation.map { settings in
@@ -96,6 +92,16 @@ public final class BenchmarkRun {
                 model: setup.model, settings: settings,
                 normalization: PerturbationNormalization(setup.preprocessing))
         }
+    }
+
+    /// Why runs cannot evaluate `evaluation` yet, or nil when they can. Threshold sweeps (wsolevaluation's
+    /// MaxBoxAccV2 and PxAP) are dataset-level: their accumulators are not per-image rows, so a resumable,
+    /// mergeable run cannot store them yet; ``BoxAccuracyAccumulator`` and ``PixelAPAccumulator`` compute them
+    /// from maps in the library.
+    public static func unsupportedReason(_ evaluation: EvaluationProtocol) -> String? {
+        guard case .sweep = evaluation.threshold else { return nil }
+        return "protocol \(evaluation.name) needs dataset-level threshold sweeps, which runs do not store yet; "
+            + "use the Evaluation library's BoxAccuracyAccumulator and PixelAPAccumulator directly"
     }
 
     /// Evaluates every image of ``Setup/indices`` not already complete in the folder. `progress` is called

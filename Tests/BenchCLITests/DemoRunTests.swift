@@ -38,6 +38,16 @@ struct DemoRunTests {
         }
     }
 
+    @Test("a protocol that runs cannot store yet, an unknown method or a half-given dataset fails validation")
+    func refusedBeforeWork() throws {
+        for arguments in [["--protocol", "wsoleval"], ["--methods", "agc,nope"], ["--dataset", "voc"]] {
+            #expect(throws: (any Error).self, "\(arguments)") { try Run.parse(arguments).validate() }
+        }
+        for name in ["otsu", "agc2024", "chefer2021", "coporan2025"] {
+            #expect(throws: Never.self) { try Run.parse(["--protocol", name]).validate() }
+        }
+    }
+
     @Test("bench with no arguments but --limit evaluates every method with the demo model and writes the tables")
     func noArgumentRun() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("demo-run-\(UUID().uuidString)")

@@ -15,7 +15,7 @@ enum RunFixture {
             "harness-synthetic-\(UUID().uuidString)")
         // 16 images, 40 % in val: 6 or 7 val images, a third of them with two classes.
         if let generator = try? SyntheticGenerator(seed: 5, count: 16, twoClassShare: 0.3, trainFraction: 0.6) {
-            try? generator.write(to: url.path) { _, _ in }
+            _ = try? generator.write(to: url.path) { _, _ in }
         }
         return url
     }()
