@@ -12,8 +12,9 @@ import ViT
 ///   context's ``PixelNormalization``.
 /// - `reduce=signed` (default): the signed channel sum; `abs`, `sum`, `max` as ``ChannelReduction`` says.
 /// - `grad=logit` (default) or `probability`.
-/// - All steps run as one batch of extra passes (``ExplanationContext/batched(_:images:compute:)``), `batch=8`
-///   images per forward + backward chunk so that a ViT-B trace batch stays near a gigabyte.
+/// - All steps run as one batch of extra passes (``ExplanationContext/batched(_:images:compute:)``), `batch=2`
+///   images per forward + backward chunk: on ViT-B/16 a chunk of 2 is as fast as one of 8 (29 s against 31 s for
+///   50 steps) and peaks near 1.0 GB instead of 2.35 GB, since each image's trace and gradients take ~210 MB.
 public struct IntegratedGradients: ExplanationMethod {
     /// Where the path starts.
     public enum Baseline: String, Sendable, CaseIterable {
@@ -32,7 +33,7 @@ public struct IntegratedGradients: ExplanationMethod {
 
     public init(
         steps: Int = 50, rule: IntegrationRule = .gausslegendre, baseline: Baseline = .zero,
-        gradientOf: GradientOf = .logit, reduction: ChannelReduction = .signed, batchSize: Int = 8
+        gradientOf: GradientOf = .logit, reduction: ChannelReduction = .signed, batchSize: Int = 2
     ) {
         precondition(steps >= rule.minimumSteps && batchSize > 0, "IntegratedGradients: bad steps or batch size")
         self.steps = steps
@@ -61,7 +62,7 @@ public struct IntegratedGradients: ExplanationMethod {
             "baseline=zero: zero (normalised space, mean grey) or black (pixel 0)",
             "reduce=signed: channel reduction, signed, abs, sum or max",
             "grad=logit: differentiate the logit or the probability",
-            "batch=8: images per forward + backward chunk (memory only; the map does not change)",
+            "batch=2: images per forward + backward chunk (memory only; the map does not change)",
         ],
         isClassSpecific: true
     ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
@@ -71,7 +72,7 @@ public struct IntegratedGradients: ExplanationMethod {
             baseline: try options.choice("baseline", default: Baseline.zero),
             gradientOf: try options.choice("grad", default: GradientOf.logit),
             reduction: try options.choice("reduce", default: ChannelReduction.signed),
-            batchSize: try options.integer("batch", default: 8, in: 1...1024))
+            batchSize: try options.integer("batch", default: 2, in: 1...1024))
     }
 
     /// The name of the batched pass: every option that changes the gradients.
