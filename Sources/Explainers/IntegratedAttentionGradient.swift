@@ -36,7 +36,7 @@ package enum IntegratedAttentionGradient {
 
     /// Images per forward + backward chunk: the steps' traces are never all held at once (20 steps of
     /// ViT-B/16 in one batch peak near 4.8 GB; chunks of 2 near 1 GB, at the same speed).
-    static let chunk = 2
+    static let chunk = IntegratedGradients.defaultBatchSize
 
     static func compute(model: ViTModel, input: Tensor, targetClass: Int, steps: Int, gradientOf: GradientOf)
         -> Tensor

@@ -14,8 +14,8 @@ import ViT
 /// - `seed=0`: the noise is ``SeededNoise`` from this seed alone (the same for every image, so reruns repeat):
 ///   one stream of standard normals, `C·S·S` per sample in row-major order, sample after sample, each scaled by σ
 ///   in double precision and added to the float32 input.
-/// - `grad=logit` (default) or `probability`. All samples run as one batch of extra passes in chunks of `batch=2` (see ``IntegratedGradients``
-/// for the memory this keeps down).
+/// - `grad=logit` (default) or `probability`. All samples run as one batch of extra passes in chunks of
+///   `batch=2` (``IntegratedGradients/defaultBatchSize``).
 public struct SmoothGrad: ExplanationMethod {
     /// What is averaged over the samples.
     public enum Average: String, Sendable, CaseIterable {
@@ -36,7 +36,8 @@ public struct SmoothGrad: ExplanationMethod {
 
     public init(
         samples: Int = 25, sigma: Double = 0.15, seed: UInt64 = 0, average: Average = .abs,
-        reduction: ChannelReduction = .max, gradientOf: GradientOf = .logit, batchSize: Int = 2
+        reduction: ChannelReduction = .max, gradientOf: GradientOf = .logit,
+        batchSize: Int = IntegratedGradients.defaultBatchSize
     ) {
         precondition(samples > 0 && sigma >= 0 && batchSize > 0, "SmoothGrad: bad samples, sigma or batch size")
         self.samples = samples
@@ -68,7 +69,7 @@ public struct SmoothGrad: ExplanationMethod {
             "average=abs: what is averaged, abs (|g|, Captum), square (g², PAIR) or raw (g, the paper)",
             "reduce=max: channel reduction, max, sum, signed or abs",
             "grad=logit: differentiate the logit or the probability",
-            "batch=2: images per forward + backward chunk (memory only)",
+            "batch=\(IntegratedGradients.defaultBatchSize): images per forward + backward chunk (memory only)",
         ],
         isClassSpecific: true
     ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
@@ -79,7 +80,7 @@ public struct SmoothGrad: ExplanationMethod {
             average: try options.choice("average", default: Average.abs),
             reduction: try options.choice("reduce", default: ChannelReduction.max),
             gradientOf: try options.choice("grad", default: GradientOf.logit),
-            batchSize: try options.integer("batch", default: 2, in: 1...1024))
+            batchSize: try options.integer("batch", default: IntegratedGradients.defaultBatchSize, in: 1...1024))
     }
 
     private var passName: String {
