@@ -39,6 +39,10 @@ struct Merge: ParsableCommand {
             throw ValidationError("\(out) already holds a run; choose an empty folder.")
         }
         let rows = try RunMerge.rows(of: folders)
+        var histograms: [Int: [SweepHistogram]] = [:]
+        for histogram in try RunMerge.histograms(of: folders) {
+            histograms[histogram.index, default: []].append(histogram)
+        }
         let skippedLines = folders.flatMap { folder -> [String] in
             let url = folder.appendingPathComponent(RunDirectory.skippedName)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
@@ -62,7 +66,9 @@ struct Merge: ParsableCommand {
             if status == .skipped, let reason = reasons[row.index] {
                 try merged.appendSkipped(index: row.index, imageID: reason.id, path: reason.path, reason: reason.reason)
             } else {
-                try merged.append(block, index: row.index, imageID: row.imageID, label: row.label, status: status)
+                try merged.append(
+                    block, index: row.index, imageID: row.imageID, label: row.label, status: status,
+                    histograms: histograms[row.index] ?? [])
             }
             block.removeAll()
         }
@@ -76,7 +82,8 @@ struct Merge: ParsableCommand {
             manifest = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         }
         if let manifest { try merged.writeManifest(manifest) }
-        let tables = try RunReport.write(rows: merged.rows, manifest: manifest, to: outURL)
+        let tables = try RunReport.write(
+            rows: merged.rows, histograms: merged.histograms, manifest: manifest, to: outURL)
         print(
             "merged \(shards.count) shards: \(tables.imageCounts.evaluated) evaluated, "
                 + "\(tables.imageCounts.filtered) excluded, \(tables.imageCounts.skipped) skipped -> \(out)")

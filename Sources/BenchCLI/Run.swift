@@ -65,8 +65,7 @@ struct Run: ParsableCommand {
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive.") }
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
         _ = try parsedShard()
-        let evaluation = try EvaluationProtocol.named(protocolName)
-        if let reason = BenchmarkRun.unsupportedReason(evaluation) { throw ValidationError(reason) }
+        _ = try EvaluationProtocol.named(protocolName)
         _ = try methodList()
     }
 
@@ -141,7 +140,8 @@ struct Run: ParsableCommand {
             }, shouldStop: { interrupt.isSet })
         progress.finish()
         let tables = try RunReport.write(
-            rows: directory.rows, manifest: try manifest.data(finished: nil), to: URL(fileURLWithPath: outPath))
+            rows: directory.rows, histograms: directory.histograms, manifest: try manifest.data(finished: nil),
+            to: URL(fileURLWithPath: outPath))
         let finished = RunManifest.Finished(
             seconds: Date().timeIntervalSince(start), progress: last, peakResidentMiB: ResourceUsage.peakResidentMiB())
         try directory.writeManifest(manifest.data(finished: finished))

@@ -1,3 +1,5 @@
+import Explainers
+
 /// wsolevaluation's MaxBoxAcc (v1) and MaxBoxAccV2 (evaluation.md §1.3 to §1.6), accumulated per threshold
 /// without storing maps.
 ///
@@ -25,15 +27,47 @@ public struct BoxAccuracyAccumulator: Sendable {
 
     /// Adds one image with its ground-truth boxes (at map resolution).
     public mutating func add(_ map: ScoreMap, boxes truth: [PixelBox]) {
-        imageCount += 1
-        if map.condition != .normal { degenerateMapCount += 1 }
+        add(changes: changes(map, boxes: truth), condition: map.condition)
+    }
+
+    /// One image's correctness over the thresholds as change points, for each IoU threshold (in the order of
+    /// ``iouThresholds``): `(k, +1)` where the image becomes correct at `thresholds[k]`, `(k, -1)` where it stops
+    /// being correct. The first entry is `(0, 1)` when it is correct at the first threshold, so the running sum
+    /// of the changes up to `k` is the image's 0/1 correctness at `thresholds[k]`. Since `int(t_k * max)` takes
+    /// at most 256 values, an image has at most 256 changes and usually a handful: the form runs store per image.
+    public func changes(_ map: ScoreMap, boxes truth: [PixelBox]) -> [[(threshold: Int, change: Int)]] {
         let quantized = map.quantized()
         let bestByLevel = Self.bestIoUByLevel(quantized, truth: truth, extraction: extraction)
         let deltas = iouThresholds.map { Double($0) / 100 }
+        var result = [[(threshold: Int, change: Int)]](repeating: [], count: deltas.count)
+        var previous = [Bool](repeating: false, count: deltas.count)
         for (k, ratio) in thresholds.enumerated() {
             let level = ThresholdPolicy.levelThreshold(ratio: ratio, maximum: quantized.maximum)
             let best = bestByLevel[min(max(level, 0), 255)]
-            for (d, delta) in deltas.enumerated() where best >= delta { correct[d][k] += 1 }
+            for (d, delta) in deltas.enumerated() {
+                let correct = best >= delta
+                if correct != previous[d] { result[d].append((k, correct ? 1 : -1)) }
+                previous[d] = correct
+            }
+        }
+        return result
+    }
+
+    /// Adds one image given as ``changes(_:boxes:)`` (for example read back from a run's rows).
+    public mutating func add(changes: [[(threshold: Int, change: Int)]], condition: MapCondition = .normal) {
+        precondition(changes.count == iouThresholds.count, "BoxAccuracyAccumulator: one change list per IoU threshold")
+        imageCount += 1
+        if condition != .normal { degenerateMapCount += 1 }
+        for (d, points) in changes.enumerated() {
+            var correctNow = 0
+            var next = 0
+            for k in thresholds.indices {
+                while next < points.count && points[next].threshold == k {
+                    correctNow += points[next].change
+                    next += 1
+                }
+                correct[d][k] += correctNow
+            }
         }
     }
 

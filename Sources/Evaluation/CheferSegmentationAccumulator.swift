@@ -50,6 +50,11 @@ public struct CheferSegmentationAccumulator: Sendable {
     /// Chefer's two-channel AP of one image: scikit-learn's AP over the `2 * H * W` scores `[1 - R, R]`
     /// (`1 - R` in float32) against the one-hot `[background, foreground]` target, void pixels dropped.
     public static func averagePrecision(_ map: ScoreMap, truth: GroundTruth) -> Double {
-        RankedScores(map: map, truth: truth).withComplementChannel.averagePrecision
+        averagePrecision(ranking: RankedScores(map: map, truth: truth))
+    }
+
+    /// The two-channel AP from a map's ranking against its ground truth (``ImageLocalization/ranking``).
+    public static func averagePrecision(ranking: RankedScores) -> Double {
+        ranking.withComplementChannel.averagePrecision
     }
 }

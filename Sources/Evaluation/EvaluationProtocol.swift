@@ -79,7 +79,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
             ("box-scaling", groundTruth == .segmentation ? "n/a" : boxScaling.rawValue),
             ("threshold", threshold.name),
             ("predicted-region", Self.describe(predictedRegion)),
-            ("aggregation", Self.describe(aggregation)),
+            ("aggregation", Self.describe(aggregation, threshold: threshold)),
             ("map-size", "\(mapSize)x\(mapSize)"),
             ("metrics", metrics.joined(separator: ",")),
             (
@@ -107,8 +107,12 @@ public struct EvaluationProtocol: Sendable, Hashable {
         }
     }
 
-    private static func describe(_ aggregation: Aggregation) -> String {
-        switch aggregation {
+    private static func describe(_ aggregation: Aggregation, threshold: ThresholdPolicy) -> String {
+        if case .sweep = threshold {
+            return "dataset-level: MaxBoxAcc at the best threshold of the sweep, PxAP from histograms pooled over "
+                + "the images with masks; no intervals"
+        }
+        return switch aggregation {
         case .perImageMean(let eps): "per-image mean, eps \(eps)"
         case .datasetAccumulated: "dataset-accumulated pixel accuracy and mIoU, per-image mean AP"
         }

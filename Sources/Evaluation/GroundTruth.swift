@@ -11,13 +11,18 @@ public struct GroundTruth: Sendable {
     public var ignore: BinaryMask
     /// The target class's boxes, scaled to the map (empty for mask-only datasets).
     public var boxes: [PixelBox]
+    /// Whether ``foreground`` is a segmentation mask rather than filled boxes: pixel metrics that need a real
+    /// mask (wsolevaluation's PxAP) use only such images.
+    public var isSegmentation: Bool
 
-    public init(foreground: BinaryMask, ignore: BinaryMask? = nil, boxes: [PixelBox] = []) {
+    public init(foreground: BinaryMask, ignore: BinaryMask? = nil, boxes: [PixelBox] = [], isSegmentation: Bool = false)
+    {
         self.width = foreground.width
         self.height = foreground.height
         self.foreground = foreground
         self.ignore = ignore ?? BinaryMask(width: foreground.width, height: foreground.height)
         self.boxes = boxes
+        self.isSegmentation = isSegmentation
     }
 
     /// AG-CAM's box ground truth (methods.md §1.3): every target-class box scaled with `scaling`, their union
@@ -46,6 +51,7 @@ public struct GroundTruth: Sendable {
         }
         return GroundTruth(
             foreground: BinaryMask(width: mapWidth, height: mapHeight, flags: mask.foreground(classIndex: classIndex)),
-            ignore: BinaryMask(width: mapWidth, height: mapHeight, flags: mask.ignore), boxes: boxes)
+            ignore: BinaryMask(width: mapWidth, height: mapHeight, flags: mask.ignore), boxes: boxes,
+            isSegmentation: true)
     }
 }

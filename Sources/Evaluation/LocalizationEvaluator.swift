@@ -14,6 +14,9 @@ public struct ImageLocalization: Sendable {
     public var pointingHit: Bool
     public var energy: Double
     public var rocAUC: Double?
+    /// The map's scores ranked against the ground truth (non-void pixels), for AUC-ROC and, with
+    /// ``CheferSegmentationAccumulator/averagePrecision(ranking:)``, Chefer's AP without sorting again.
+    public var ranking: RankedScores
 }
 
 /// Computes ``ImageLocalization`` for one map: threshold, prediction, pixel scores, box IoU, pointing games
@@ -43,12 +46,13 @@ public enum LocalizationEvaluator {
             prediction = filled
         }
         let counts = ConfusionCounts(prediction: prediction, truth: truth)
+        let ranking = RankedScores(map: map, truth: truth)
         return ImageLocalization(
             threshold: binarization.threshold, prediction: prediction, boxes: boxes, counts: counts,
             scores: counts.scores(eps: eps),
             bestBoxIoU: truth.boxes.isEmpty ? nil : BoxExtraction.bestIoU(boxes, truth.boxes),
             pointingHit: PointingGame.hit(map, truth: truth), energy: PointingGame.energy(map, truth: truth),
-            rocAUC: PointingGame.rocAUC(map, truth: truth))
+            rocAUC: ranking.rocAUC, ranking: ranking)
     }
 }
 

@@ -1,3 +1,5 @@
+import Explainers
+
 /// wsolevaluation's PxAP (evaluation.md §1.7), accumulated from two histograms without storing maps.
 ///
 /// Float scores (not quantised) at ground-truth foreground and background pixels are counted into `N + 2`
@@ -19,9 +21,16 @@ public struct PixelAPAccumulator: Sendable {
 
     /// Adds one image.
     public mutating func add(_ map: ScoreMap, truth: GroundTruth) {
+        let (foreground, background) = histograms(map, truth: truth)
+        add(foreground: foreground, background: background, condition: map.condition)
+    }
+
+    /// One image's histograms of float scores at ground-truth foreground and background pixels over the
+    /// `N + 2` bins (void pixels skipped): what runs store per image, since they sum over images.
+    public func histograms(_ map: ScoreMap, truth: GroundTruth) -> (foreground: [Int], background: [Int]) {
         precondition(map.values.count == truth.foreground.bits.count, "PixelAPAccumulator: size mismatch")
-        imageCount += 1
-        if map.condition != .normal { degenerateMapCount += 1 }
+        var foreground = [Int](repeating: 0, count: thresholds.count + 2)
+        var background = foreground
         let count = thresholds.count
         let scale = Double(count)
         thresholds.withUnsafeBufferPointer { edges in
@@ -37,11 +46,25 @@ public struct PixelAPAccumulator: Sendable {
                     while bin + 1 < count && edges[bin + 1] <= value { bin += 1 }
                 }
                 if truth.foreground.bits[index] != 0 {
-                    foregroundHistogram[bin] += 1
+                    foreground[bin] += 1
                 } else {
-                    backgroundHistogram[bin] += 1
+                    background[bin] += 1
                 }
             }
+        }
+        return (foreground, background)
+    }
+
+    /// Adds one image given as ``histograms(_:truth:)`` (`N + 2` bins each).
+    public mutating func add(foreground: [Int], background: [Int], condition: MapCondition = .normal) {
+        precondition(
+            foreground.count == foregroundHistogram.count && background.count == backgroundHistogram.count,
+            "PixelAPAccumulator: histograms need \(foregroundHistogram.count) bins")
+        imageCount += 1
+        if condition != .normal { degenerateMapCount += 1 }
+        for bin in foreground.indices {
+            foregroundHistogram[bin] += foreground[bin]
+            backgroundHistogram[bin] += background[bin]
         }
     }
 

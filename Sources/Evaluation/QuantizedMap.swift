@@ -21,8 +21,8 @@ public struct QuantizedMap: Sendable {
             levels.withUnsafeMutableBufferPointer { target in
                 histogram.withUnsafeMutableBufferPointer { counts in
                     for index in source.indices {
-                        let scaled = min(max(source[index], 0), 1) * 255
-                        let level = UInt8(scaled.rounded(.towardZero))
+                        // Float-to-integer conversion truncates, as numpy's cast does.
+                        let level = UInt8(min(max(source[index], 0), 1) * 255)
                         target[index] = level
                         counts[Int(level)] += 1
                         maximum = max(maximum, level)

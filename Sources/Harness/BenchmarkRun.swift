@@ -53,11 +53,10 @@ public final class BenchmarkRun {
     public enum SetupError: Error, CustomStringConvertible {
         case modelDoesNotFitDataset(String)
         case preprocessing(String)
-        case unsupportedProtocol(String)
 
         public var description: String {
             switch self {
-            case .modelDoesNotFitDataset(let reason), .preprocessing(let reason), .unsupportedProtocol(let reason):
+            case .modelDoesNotFitDataset(let reason), .preprocessing(let reason):
                 reason
             }
         }
@@ -84,7 +83,6 @@ public final class BenchmarkRun {
                     + "image resized to \(setup.preprocessing.size)x\(setup.preprocessing.size) "
                     + "(--policy squash, crop 1, as in Chefer's and AG-CAM's code)")
         }
-        if let reason = Self.unsupportedReason(setup.evaluation) { throw SetupError.unsupportedProtocol(reason) }
         self.setup = setup
         self.directory = directory
         perturbationRunner = try setup.evaluation.perturbation.map { settings in
@@ -92,16 +90,6 @@ public final class BenchmarkRun {
                 model: setup.model, settings: settings,
                 normalization: PerturbationNormalization(setup.preprocessing))
         }
-    }
-
-    /// Why runs cannot evaluate `evaluation` yet, or nil when they can. Threshold sweeps (wsolevaluation's
-    /// MaxBoxAccV2 and PxAP) are dataset-level: their accumulators are not per-image rows, so a resumable,
-    /// mergeable run cannot store them yet; ``BoxAccuracyAccumulator`` and ``PixelAPAccumulator`` compute them
-    /// from maps in the library.
-    public static func unsupportedReason(_ evaluation: EvaluationProtocol) -> String? {
-        guard case .sweep = evaluation.threshold else { return nil }
-        return "protocol \(evaluation.name) needs dataset-level threshold sweeps, which runs do not store yet; "
-            + "use the Evaluation library's BoxAccuracyAccumulator and PixelAPAccumulator directly"
     }
 
     /// Evaluates every image of ``Setup/indices`` not already complete in the folder. `progress` is called
@@ -180,6 +168,7 @@ public final class BenchmarkRun {
         let predicted = logits.indices.max { logits[$0] < logits[$1] } ?? 0
         let correct = sample.labels.contains(predicted)
         var rows: [ResultRow] = []
+        var histograms: [SweepHistogram] = []
         func add(_ method: String, _ metric: String, _ value: Double) {
             rows.append(
                 ResultRow(
@@ -251,6 +240,8 @@ public final class BenchmarkRun {
                 {
                     add(method.id, metric, value)
                 }
+                histograms += MapScoring.histograms(
+                    map, truth: truth, evaluation: evaluation, index: prepared.index, method: method.id)
             } else {
                 passTime += clock.now - methodStart
             }
@@ -265,7 +256,9 @@ public final class BenchmarkRun {
                 }
             }
         }
-        try directory.append(rows, index: prepared.index, imageID: sample.id, label: labelName, status: .evaluated)
+        try directory.append(
+            rows, index: prepared.index, imageID: sample.id, label: labelName, status: .evaluated,
+            histograms: histograms)
         return Self.seconds(passTime)
     }
 

@@ -11,6 +11,11 @@ import Reports
 /// mIoU; AP is a per-image mean. Every map also records its ``MapCondition`` (`map-constant`,
 /// `map-nonfinite`), so constant and NaN maps are counted in the tables; such maps arrive as all zeros and score
 /// as finding nothing (no foreground under every threshold, no pointing-game hit, AUC-ROC 0.5).
+///
+/// Sweep protocols (wsolevaluation) have no per-image metric: each map gives `sweep:maxboxacc-iouD@K` rows, its
+/// box correctness at IoU `D` as changes over the threshold indices `K` (``BoxAccuracyAccumulator/changes(_:boxes:)``),
+/// which ``RunTables`` sums into MaxBoxAcc; and, on images with a segmentation mask, PxAP histograms
+/// (``histograms(_:truth:evaluation:index:method:)``) for `sweep_histograms.csv`.
 public enum MapScoring {
     /// The localization values of `map` against `truth`.
     /// - Parameter predictedCorrectly: whether the top-1 class is the label (for top-1 localization).
@@ -21,6 +26,22 @@ public enum MapScoring {
             ("map-constant", map.condition == .constant ? 1 : 0),
             ("map-nonfinite", map.condition == .nonFinite ? 1 : 0),
         ]
+        if case .sweep(let thresholdCount) = evaluation.threshold {
+            guard evaluation.metrics.contains(where: { $0.hasPrefix("maxboxacc") }), !truth.boxes.isEmpty else {
+                return values
+            }
+            let accumulator = BoxAccuracyAccumulator(
+                thresholdCount: thresholdCount, iouThresholds: evaluation.boxIoUThresholds,
+                extraction: sweepExtraction(evaluation))
+            let changes = accumulator.changes(map, boxes: truth.boxes)
+            for (iouThreshold, points) in zip(accumulator.iouThresholds, changes) {
+                let name = "sweep:maxboxacc-iou\(iouThreshold)"
+                // The row at threshold 0 is always written: it marks the image as counted.
+                if points.first?.threshold != 0 { values.append(("\(name)@0", 0)) }
+                for point in points { values.append(("\(name)@\(point.threshold)", Double(point.change))) }
+            }
+            return values
+        }
         switch evaluation.aggregation {
         case .perImageMean(let eps):
             let result = try LocalizationEvaluator.evaluate(
@@ -74,5 +95,25 @@ public enum MapScoring {
             }
         }
         return values
+    }
+
+    /// The PxAP histograms of `map` under a sweep protocol that reports `pxap`, on images whose ground truth is
+    /// a segmentation mask (wsolevaluation computes PxAP only where masks exist); empty otherwise.
+    public static func histograms(
+        _ map: ScoreMap, truth: GroundTruth, evaluation: EvaluationProtocol, index: Int, method: String
+    ) -> [SweepHistogram] {
+        guard case .sweep(let thresholdCount) = evaluation.threshold, evaluation.metrics.contains("pxap"),
+            truth.isSegmentation
+        else { return [] }
+        let (foreground, background) = PixelAPAccumulator(thresholdCount: thresholdCount).histograms(map, truth: truth)
+        return [
+            SweepHistogram(index: index, method: method, metric: "pxap", positives: foreground, negatives: background)
+        ]
+    }
+
+    /// The box extraction of a sweep protocol: its predicted region's, else all contours (MaxBoxAccV2).
+    static func sweepExtraction(_ evaluation: EvaluationProtocol) -> BoxExtraction {
+        if case .boxes(let extraction) = evaluation.predictedRegion { return extraction }
+        return .wsolAll
     }
 }

@@ -1,6 +1,7 @@
 /// Compares a run with a stored baseline image by image and decides whether any method got worse.
 ///
-/// For each method × metric present in the baseline (curve points and `.denominator` halves aside), the
+/// For each method × metric present in the baseline (curve points, `.denominator` halves and sweep rows aside:
+/// a dataset-level optimum such as MaxBoxAcc or PxAP has no per-image value to pair), the
 /// images evaluated in both runs are paired and the drop `baseline − run` (sign flipped for metrics where
 /// lower is better) is resampled with a paired percentile bootstrap. A regression is a drop whose one-sided
 /// 95 % lower bound (the 5th percentile of the bootstrap distribution) exceeds the metric's tolerance: the
@@ -113,7 +114,9 @@ public struct RegressionGate: Sendable {
         var order: [SeriesKey] = []
         var values: [SeriesKey: [String: Pair]] = [:]
         var denominators: [SeriesKey: [String: Double]] = [:]
-        for row in rows where row.method != ResultRow.imageMethod && !row.metric.hasPrefix("curve:") {
+        for row in rows
+        where row.method != ResultRow.imageMethod && !row.metric.hasPrefix("curve:") && !row.metric.hasPrefix("sweep:")
+        {
             if row.metric.hasSuffix(".denominator") {
                 let key = SeriesKey(method: row.method, metric: String(row.metric.dropLast(".denominator".count)))
                 denominators[key, default: [:]][row.imageID] = row.value

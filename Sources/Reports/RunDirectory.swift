@@ -1,6 +1,7 @@
 import Foundation
 
-/// A run's output folder: append-only `per_image.csv` and `skipped.csv`, plus `manifest.json`.
+/// A run's output folder: append-only `per_image.csv` and `skipped.csv`, plus `manifest.json`, and
+/// `sweep_histograms.csv` for protocols with dataset-level sweeps (wsolevaluation's PxAP).
 ///
 /// Each image's rows are written as one block ending in a status row (``ResultRow/statusMetric``) and made
 /// durable (`fsync`) before the next image starts. A run killed at any point (Ctrl-C, SIGTERM, power loss)
@@ -13,9 +14,13 @@ public final class RunDirectory {
     public private(set) var completed: Set<Int>
     /// The rows already in `per_image.csv` (status rows included).
     public private(set) var rows: [ResultRow]
+    /// The sweep histograms of the completed images, in file order.
+    public private(set) var histograms: [SweepHistogram]
 
     private let perImage: FileHandle
     private let skipped: FileHandle
+    /// Opened when the folder has or first gets a histogram.
+    private var histogramFile: FileHandle?
 
     /// The per-image results file name.
     public static let perImageName = "per_image.csv"
@@ -23,6 +28,8 @@ public final class RunDirectory {
     public static let skippedName = "skipped.csv"
     /// The run description file name.
     public static let manifestName = "manifest.json"
+    /// The sweep histograms file name (written only by protocols that need it).
+    public static let histogramsName = "sweep_histograms.csv"
     /// The header of `skipped.csv`.
     public static let skippedHeader = "index,image_id,path,reason"
 
@@ -45,18 +52,44 @@ public final class RunDirectory {
         let keptSkipped = try Self.readSkipped(skippedURL, keeping: completed)
         skipped = try Self.openForAppend(skippedURL, header: Self.skippedHeader, keepingBytes: nil)
         try Self.rewrite(skipped, lines: [Self.skippedHeader] + keptSkipped, path: skippedURL.path)
+        let histogramsURL = url.appendingPathComponent(Self.histogramsName)
+        histograms = try Self.readHistograms(histogramsURL, keeping: completed)
+        if FileManager.default.fileExists(atPath: histogramsURL.path) {
+            let handle = try Self.openForAppend(histogramsURL, header: SweepHistogram.header, keepingBytes: nil)
+            try Self.rewrite(
+                handle, lines: [SweepHistogram.header] + histograms.map(\.csvLine), path: histogramsURL.path)
+            histogramFile = handle
+        }
     }
 
     deinit {
         try? perImage.close()
         try? skipped.close()
+        try? histogramFile?.close()
     }
 
     /// Appends one image's rows and its status row as one block, and makes it durable.
+    ///
+    /// The image's `histograms` are written and made durable first: until the block's status row is on disk
+    /// the image is not complete, and ``init(_:)`` drops histograms of incomplete images, so a run killed
+    /// between the two writes redoes the image without counting it twice.
     public func append(
-        _ imageRows: [ResultRow], index: Int, imageID: String, label: String, status: ImageStatus
+        _ imageRows: [ResultRow], index: Int, imageID: String, label: String, status: ImageStatus,
+        histograms imageHistograms: [SweepHistogram] = []
     ) throws(ReportError) {
         precondition(imageRows.allSatisfy { $0.index == index }, "RunDirectory: rows of another image")
+        precondition(imageHistograms.allSatisfy { $0.index == index }, "RunDirectory: histograms of another image")
+        if !imageHistograms.isEmpty {
+            let histogramsURL = url.appendingPathComponent(Self.histogramsName)
+            let handle: FileHandle
+            if let histogramFile {
+                handle = histogramFile
+            } else {
+                handle = try Self.openForAppend(histogramsURL, header: SweepHistogram.header, keepingBytes: nil)
+                histogramFile = handle
+            }
+            try Self.write(imageHistograms.map { $0.csvLine + "\n" }.joined(), to: handle, path: histogramsURL.path)
+        }
         let statusRow = ResultRow(
             index: index, imageID: imageID, label: label, method: ResultRow.imageMethod,
             metric: ResultRow.statusMetric, value: status.rawValue)
@@ -64,6 +97,7 @@ public final class RunDirectory {
         try Self.write(block, to: perImage, path: url.appendingPathComponent(Self.perImageName).path)
         rows.append(contentsOf: imageRows)
         rows.append(statusRow)
+        histograms.append(contentsOf: imageHistograms)
         completed.insert(index)
     }
 
@@ -165,6 +199,32 @@ public final class RunDirectory {
             lines.append(String(line))
         }
         return lines
+    }
+
+    /// The histograms in `url` whose image is in `completed`, the first of each (index, method, metric).
+    static func readHistograms(_ url: URL, keeping completed: Set<Int>) throws(ReportError) -> [SweepHistogram] {
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw .io(path: url.path, reason: error.localizedDescription)
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first.map(String.init) == SweepHistogram.header else {
+            throw .malformed(path: url.path, line: 1, reason: "not a \(histogramsName) header")
+        }
+        lines.removeFirst()
+        var seen = Set<String>()
+        var kept: [SweepHistogram] = []
+        for line in lines where !line.isEmpty {
+            // A line torn by a kill belongs to an image that is not complete; it is dropped with the image.
+            guard let histogram = SweepHistogram(csvLine: line), completed.contains(histogram.index),
+                seen.insert("\(histogram.index)|\(histogram.method)|\(histogram.metric)").inserted
+            else { continue }
+            kept.append(histogram)
+        }
+        return kept
     }
 
     static func openForAppend(_ url: URL, header: String, keepingBytes: Int?) throws(ReportError) -> FileHandle {

@@ -32,6 +32,23 @@ public enum RunMerge {
         return blocks.keys.sorted().flatMap { blocks[$0] ?? [] }
     }
 
+    /// The sweep histograms of every complete image in `folders`, ordered by dataset index; an image in
+    /// several folders counts once (``rows(of:)`` checks that its rows agree).
+    public static func histograms(of folders: [URL]) throws(ReportError) -> [SweepHistogram] {
+        var byIndex: [Int: [SweepHistogram]] = [:]
+        for folder in folders {
+            let (rows, _) = try RunDirectory.readCompleteBlocks(
+                folder.appendingPathComponent(RunDirectory.perImageName))
+            let completed = Set(rows.filter { $0.metric == ResultRow.statusMetric }.map(\.index))
+            let histograms = try RunDirectory.readHistograms(
+                folder.appendingPathComponent(RunDirectory.histogramsName), keeping: completed)
+            var folderByIndex: [Int: [SweepHistogram]] = [:]
+            for histogram in histograms { folderByIndex[histogram.index, default: []].append(histogram) }
+            for (index, group) in folderByIndex where byIndex[index] == nil { byIndex[index] = group }
+        }
+        return byIndex.keys.sorted().flatMap { byIndex[$0] ?? [] }
+    }
+
     /// Row equality that treats NaN values as equal.
     static func same(_ first: [ResultRow], _ second: [ResultRow]) -> Bool {
         guard first.count == second.count else { return false }

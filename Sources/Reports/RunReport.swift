@@ -13,10 +13,13 @@ public enum RunReport {
         return (title, notes)
     }
 
-    /// Computes the tables of `rows` and writes them into `folder` with the manifest's title and notes.
+    /// Computes the tables of `rows` and `histograms` and writes them into `folder` with the manifest's title
+    /// and notes.
     @discardableResult
-    public static func write(rows: [ResultRow], manifest: Data?, to folder: URL) throws(ReportError) -> RunTables {
-        let tables = RunTables(rows: rows)
+    public static func write(
+        rows: [ResultRow], histograms: [SweepHistogram] = [], manifest: Data?, to folder: URL
+    ) throws(ReportError) -> RunTables {
+        let tables = RunTables(rows: rows, histograms: histograms)
         let (title, notes) = describe(manifest: manifest)
         try tables.write(to: folder, title: title, notes: notes)
         return tables

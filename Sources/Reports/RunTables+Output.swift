@@ -67,6 +67,12 @@ extension RunTables {
         lines.append(
             "- cells: mean [95 % bootstrap interval]"
                 + (scale == 1 ? "" : ", x\(scale == scale.rounded() ? String(Int(scale)) : Self.format(scale))"))
+        let sweeps = metrics.filter { sweepMetrics.contains($0) }
+        if !sweeps.isEmpty {
+            lines.append(
+                "- " + sweeps.joined(separator: ", ")
+                    + ": dataset-level (best threshold over the sweep, or pooled histograms), no interval")
+        }
         lines.append("")
         guard !metrics.isEmpty else {
             lines.append("No image has metrics: every image was excluded by the protocol or skipped.")

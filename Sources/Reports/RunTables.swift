@@ -11,7 +11,15 @@ import Foundation
 /// - every other metric is the mean over the images where it is defined (NaN = undefined), the per-image
 ///   average of AG-CAM's and most WSOL code;
 /// - ``derivedMetrics`` are means of dataset-level ratios: `miou` = mean of `iou-background` and
-///   `iou-foreground` (Chefer's 2-class mIoU, each IoU accumulated over the dataset before the mean).
+///   `iou-foreground` (Chefer's 2-class mIoU, each IoU accumulated over the dataset before the mean);
+/// - `sweep:NAME@K` rows are one image's changes of a 0/1 outcome at threshold index `K` (the first at `K = 0`
+///   is always written), so summed over images and accumulated over `K` they count the images with the
+///   outcome at each threshold; `NAME` is the largest count over the thresholds divided by the images
+///   (wsolevaluation's MaxBoxAcc at one IoU), and ``sweepDerivedMetrics`` average them (MaxBoxAccV2);
+/// - ``SweepHistogram``s are summed per method and metric over the images and give the pooled average
+///   precision (wsolevaluation's PxAP).
+/// Sweep metrics are dataset-level optima, not means: they have no bootstrap interval (wsolevaluation reports
+/// none) and no per-class entry.
 /// Rows are ordered by dataset index first, so shards merged in any order give identical tables.
 public struct RunTables: Sendable {
     /// One method × metric cell.
@@ -45,6 +53,8 @@ public struct RunTables: Sendable {
     public private(set) var summary: [Entry] = []
     public private(set) var perClass: [ClassEntry] = []
     public private(set) var curves: [CurvePoint] = []
+    /// The metrics computed from sweeps (dataset-level, without intervals), for the tables' notes.
+    public private(set) var sweepMetrics: Set<String> = []
     /// Images by status: evaluated, filtered out by the protocol, skipped as unreadable.
     public private(set) var imageCounts: (evaluated: Int, filtered: Int, skipped: Int) = (0, 0, 0)
 
@@ -53,8 +63,13 @@ public struct RunTables: Sendable {
         ("miou", ["iou-background", "iou-foreground"])
     ]
 
-    /// Aggregates `rows` (any order; status rows included).
-    public init(rows: [ResultRow], bootstrap: Bootstrap = Bootstrap()) {
+    /// Metrics computed as the mean of several sweep metrics, name → components.
+    public static let sweepDerivedMetrics: [(name: String, components: [String])] = [
+        ("maxboxacc-v2", ["maxboxacc-iou30", "maxboxacc-iou50", "maxboxacc-iou70"])
+    ]
+
+    /// Aggregates `rows` (any order; status rows included) and the sweep `histograms` of the same images.
+    public init(rows: [ResultRow], histograms: [SweepHistogram] = [], bootstrap: Bootstrap = Bootstrap()) {
         let ordered = rows.enumerated().sorted { ($0.element.index, $0.offset) < ($1.element.index, $1.offset) }
             .map(\.element)
         var methods: [String] = []
@@ -85,9 +100,22 @@ public struct RunTables: Sendable {
         }
         for method in methods {
             guard let methodValues = values[method], let methodMetrics = metrics[method] else { continue }
+            var sweepNames: [String] = []
+            var sweepChanges: [String: [Int: Double]] = [:]
+            var sweepImages: [String: Set<Int>] = [:]
             for metric in methodMetrics {
                 guard let series = methodValues[metric] else { continue }
-                if let (curve, fraction) = Self.curvePoint(metric) {
+                if let (name, threshold) = Self.sweepPoint(metric) {
+                    if sweepChanges[name] == nil {
+                        sweepNames.append(name)
+                        sweepChanges[name] = [:]
+                        sweepImages[name] = []
+                    }
+                    for item in series {
+                        sweepChanges[name]?[threshold, default: 0] += item.value
+                        sweepImages[name]?.insert(item.index)
+                    }
+                } else if let (curve, fraction) = Self.curvePoint(metric) {
                     let defined = series.map(\.value).filter { !$0.isNaN }
                     curves.append(
                         CurvePoint(
@@ -108,7 +136,105 @@ public struct RunTables: Sendable {
             for derived in Self.derivedMetrics {
                 appendDerived(method: method, derived: derived, values: methodValues, bootstrap: bootstrap)
             }
+            appendSweeps(
+                method: method, names: sweepNames, changes: sweepChanges, images: sweepImages,
+                histograms: histograms.filter { $0.method == method })
         }
+    }
+
+    /// The sweep optima of one method, their derived means, then the pooled APs of its histograms.
+    private mutating func appendSweeps(
+        method: String, names: [String], changes: [String: [Int: Double]], images: [String: Set<Int>],
+        histograms: [SweepHistogram]
+    ) {
+        var optima: [String: Entry] = [:]
+        for name in names {
+            guard let byThreshold = changes[name], let imageCount = images[name]?.count, imageCount > 0 else {
+                continue
+            }
+            var running = 0.0
+            var best = 0.0
+            for threshold in byThreshold.keys.sorted() {
+                running += byThreshold[threshold] ?? 0
+                best = max(best, running)
+            }
+            optima[name] = Entry(
+                method: method, metric: name, mean: best / Double(imageCount), low: .nan, high: .nan,
+                count: imageCount)
+        }
+        sweepMetrics.formUnion(optima.keys)
+        sweepMetrics.formUnion(histograms.map(\.metric))
+        for derived in Self.sweepDerivedMetrics {
+            let parts = derived.components.compactMap { optima[$0] }
+            guard parts.count == derived.components.count else { continue }
+            sweepMetrics.insert(derived.name)
+            summary.append(
+                Entry(
+                    method: method, metric: derived.name,
+                    mean: parts.map(\.mean).reduce(0, +) / Double(parts.count), low: .nan, high: .nan,
+                    count: parts.map(\.count).min() ?? 0))
+        }
+        summary += names.compactMap { optima[$0] }
+        var histogramMetrics: [String] = []
+        var pooled: [String: (positives: [Int], negatives: [Int], images: Int)] = [:]
+        for histogram in histograms {
+            guard var sum = pooled[histogram.metric] else {
+                histogramMetrics.append(histogram.metric)
+                pooled[histogram.metric] = (histogram.positives, histogram.negatives, 1)
+                continue
+            }
+            // Histograms of one metric share their bins; a mismatch is a mixed folder, and the metric is NaN.
+            guard sum.positives.count == histogram.positives.count else {
+                pooled[histogram.metric] = ([], [], sum.images + 1)
+                continue
+            }
+            for bin in sum.positives.indices {
+                sum.positives[bin] += histogram.positives[bin]
+                sum.negatives[bin] += histogram.negatives[bin]
+            }
+            sum.images += 1
+            pooled[histogram.metric] = sum
+        }
+        for metric in histogramMetrics {
+            guard let sum = pooled[metric] else { continue }
+            summary.append(
+                Entry(
+                    method: method, metric: metric,
+                    mean: Self.pooledAveragePrecision(positives: sum.positives, negatives: sum.negatives), low: .nan,
+                    high: .nan, count: sum.images))
+        }
+    }
+
+    /// wsolevaluation's PxAP (as a fraction): from the highest bin down, precision `TP / (TP + FP)` times the
+    /// recall gained, skipping operating points that predict nothing; NaN without any positive pixel or any
+    /// prediction (where wsolevaluation raises).
+    static func pooledAveragePrecision(positives: [Int], negatives: [Int]) -> Double {
+        let totalPositives = positives.reduce(0, +)
+        guard totalPositives > 0, positives.count == negatives.count else { return .nan }
+        var truePositives = 0
+        var falsePositives = 0
+        var previousRecall = 0.0
+        var area = 0.0
+        var anyPrediction = false
+        for bin in positives.indices.reversed() {
+            truePositives += positives[bin]
+            falsePositives += negatives[bin]
+            let recall = Double(truePositives) / Double(totalPositives)
+            if truePositives + falsePositives > 0 {
+                anyPrediction = true
+                area += Double(truePositives) / Double(truePositives + falsePositives) * (recall - previousRecall)
+            }
+            previousRecall = recall
+        }
+        return anyPrediction ? area : .nan
+    }
+
+    /// `(NAME, K)` of a `sweep:NAME@K` metric name.
+    static func sweepPoint(_ metric: String) -> (String, Int)? {
+        guard metric.hasPrefix("sweep:"), let at = metric.lastIndex(of: "@"),
+            let threshold = Int(metric[metric.index(after: at)...]), threshold >= 0
+        else { return nil }
+        return (String(metric[metric.index(metric.startIndex, offsetBy: 6)..<at]), threshold)
     }
 
     private mutating func appendDerived(

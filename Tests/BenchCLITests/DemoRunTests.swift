@@ -38,12 +38,12 @@ struct DemoRunTests {
         }
     }
 
-    @Test("a protocol that runs cannot store yet, an unknown method or a half-given dataset fails validation")
+    @Test("an unknown method or a half-given dataset fails validation; every built-in protocol passes")
     func refusedBeforeWork() throws {
-        for arguments in [["--protocol", "wsoleval"], ["--methods", "agc,nope"], ["--dataset", "voc"]] {
+        for arguments in [["--methods", "agc,nope"], ["--dataset", "voc"], ["--protocol", "nope"]] {
             #expect(throws: (any Error).self, "\(arguments)") { try Run.parse(arguments).validate() }
         }
-        for name in ["otsu", "agc2024", "chefer2021", "coporan2025"] {
+        for name in ["otsu", "agc2024", "chefer2021", "wsoleval", "coporan2025"] {
             #expect(throws: Never.self) { try Run.parse(["--protocol", name]).validate() }
         }
     }
@@ -71,5 +71,35 @@ struct DemoRunTests {
                 with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
         #expect((manifest?["finished"] as? [String: Any]) != nil)
         #expect((manifest?["images"] as? Int) == 2)
+    }
+}
+
+/// `bench --protocol wsoleval` end to end on the demo: the sweep metrics in the tables, histograms on disk.
+@Suite("The wsoleval protocol from the command line", .serialized)
+struct WSOLCommandTests {
+    @Test("a wsoleval demo run reports MaxBoxAccV2 at IoU 30/50/70 and PxAP, and writes sweep_histograms.csv")
+    func wsolevalRun() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("demo-wsol-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let command = try Run.parse([
+            "--protocol", "wsoleval", "--methods", "raw-attention,rollout", "--limit", "2", "--out", out.path,
+            "--quiet",
+        ])
+        try command.validate()
+        try command.run()
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8)
+        let rows = summary.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        for method in ["raw-attention", "rollout"] {
+            for metric in ["maxboxacc-v2", "maxboxacc-iou30", "maxboxacc-iou50", "maxboxacc-iou70", "pxap"] {
+                let row = try #require(rows.first { $0[0] == method && $0[1] == metric }, "\(method) \(metric)")
+                let mean = try #require(Double(row[2]))
+                #expect((0...1).contains(mean) && row[5] == "2", "\(row)")
+            }
+        }
+        let histograms = try String(
+            contentsOf: out.appendingPathComponent(RunDirectory.histogramsName), encoding: .utf8)
+        #expect(histograms.split(separator: "\n").count == 1 + 2 * 2)
+        let markdown = try String(contentsOf: out.appendingPathComponent("summary.md"), encoding: .utf8)
+        #expect(markdown.contains("maxboxacc-v2") && markdown.contains("pxap"))
     }
 }

@@ -1,4 +1,6 @@
 import Datasets
+import Foundation
+import TestSupport
 import Testing
 
 @testable import Evaluation
@@ -131,5 +133,53 @@ struct BoxMetricTests {
         #expect(result.isGroundTruthKnownHit())
         #expect(!result.isTop1Hit(predictedCorrectly: false))
         #expect(result.isTop1Hit(predictedCorrectly: true))
+    }
+}
+
+/// The per-image form of MaxBoxAcc that runs store.
+@Suite("MaxBoxAcc change points")
+struct BoxChangePointTests {
+    @Test(
+        "the running sum of an image's changes is its correctness at each threshold, traced directly",
+        arguments: [1, 2, 3])
+    func changesMatchDirectTracing(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        // A blob map: two Gaussian bumps on a 40x32 grid, so boxes appear, split and merge over the sweep.
+        let width = 40
+        let height = 32
+        let centres = (0..<2).map { _ in (Double(random.next() % 40), Double(random.next() % 32)) }
+        var values = [Float](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                values[y * width + x] = Float(
+                    centres.map { exp(-(pow(Double(x) - $0.0, 2) + pow(Double(y) - $0.1, 2)) / 40) }.reduce(0, +))
+            }
+        }
+        let maximum = values.max() ?? 1
+        let map = ScoreMap(values: values.map { $0 / maximum }, width: width, height: height)
+        let truth = [PixelBox(x0: 5, y0: 4, x1: 22, y1: 20), PixelBox(x0: 25, y0: 10, x1: 38, y1: 30)]
+        let accumulator = BoxAccuracyAccumulator(thresholdCount: 200, iouThresholds: [30, 50, 70])
+        let changes = accumulator.changes(map, boxes: truth)
+        let quantized = map.quantized()
+        for (d, iouThreshold) in accumulator.iouThresholds.enumerated() {
+            var running = 0
+            var next = 0
+            for (k, ratio) in accumulator.thresholds.enumerated() {
+                while next < changes[d].count && changes[d][next].threshold == k {
+                    running += changes[d][next].change
+                    next += 1
+                }
+                let level = ThresholdPolicy.levelThreshold(ratio: ratio, maximum: quantized.maximum)
+                let boxes = BoxExtraction.wsolAll.boxes(in: quantized.mask(above: level))
+                let correct = BoxExtraction.bestIoU(boxes, truth) >= Double(iouThreshold) / 100
+                #expect(running == (correct ? 1 : 0), "IoU \(iouThreshold), threshold \(k)")
+            }
+            #expect(changes[d].count <= 256 && changes[d].allSatisfy { $0.change == 1 || $0.change == -1 })
+        }
+        var fromChanges = BoxAccuracyAccumulator(thresholdCount: 200, iouThresholds: [30, 50, 70])
+        fromChanges.add(changes: changes)
+        var direct = BoxAccuracyAccumulator(thresholdCount: 200, iouThresholds: [30, 50, 70])
+        direct.add(map, boxes: truth)
+        #expect(fromChanges.correct == direct.correct)
     }
 }

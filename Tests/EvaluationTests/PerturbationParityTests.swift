@@ -164,9 +164,10 @@ import ViT
         let computed = try runner.curves(image: image, map: fixture.maps.slice(0), label: fixture.labels[0])
         let reused = try runner.curves(
             image: image, map: fixture.maps.slice(0), label: fixture.labels[0], unperturbedLogits: logits)
-        // Given logits skip one image, so the chunks split differently: equal up to float rounding.
+        // Given logits skip one image, so the chunks split differently: equal up to float rounding. The given
+        // logits come from a batch-1 forward, where OpenBLAS may take another kernel than for the batch of 4.
         for (left, right) in zip(computed, reused) {
-            #expect(left.unperturbedScore == right.unperturbedScore)
+            #expect(abs(left.unperturbedScore - right.unperturbedScore) <= 1e-6)
             for (a, b) in zip(left.scores, right.scores) { #expect(abs(a - b) <= 1e-6) }
         }
         // Chunked (maxBatch 4) versus one batch: the same numbers up to float rounding.

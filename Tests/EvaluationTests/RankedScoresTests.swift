@@ -23,7 +23,7 @@ struct RankedScoresTests {
     }
 
     static func groups(_ ranked: RankedScores) -> [(Float, Int, Int)] {
-        ranked.values.indices.map { (ranked.values[$0], ranked.positives[$0], ranked.negatives[$0]) }
+        ranked.groups.map { ($0.value, $0.positives, $0.negatives) }
     }
 
     static func same(_ left: [(Float, Int, Int)], _ right: [(Float, Int, Int)]) -> Bool {

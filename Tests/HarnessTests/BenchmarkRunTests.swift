@@ -141,3 +141,120 @@ struct BenchmarkRunTests {
         }
     }
 }
+
+/// wsolevaluation's protocol in runs: MaxBoxAcc as per-image change rows, PxAP as per-image histograms.
+@Suite("wsoleval runs", .serialized)
+struct WSOLRunTests {
+    /// MaxBoxAcc and PxAP straight from the library accumulators, on the maps the run computes.
+    static func libraryValues(dataset: VOCDataset) throws -> (boxes: BoxAccuracyAccumulator, pixels: PixelAPAccumulator)
+    {
+        let evaluation = EvaluationProtocol.wsoleval
+        var boxes = BoxAccuracyAccumulator(thresholdCount: 1000, iouThresholds: [30, 50, 70], extraction: .wsolAll)
+        var pixels = PixelAPAccumulator(thresholdCount: 1000)
+        let method = try #require(try MethodRegistry.builtIn.methods("raw-attention").first)
+        let settings = RunFixture.preprocessing
+        for index in 0..<dataset.count {
+            guard case .success(let prepared) = BenchmarkRun.prepare(index: index, dataset: dataset, settings: settings)
+            else { continue }
+            let label = try #require(prepared.sample.labels.first)
+            let trace = RunFixture.model.forward(prepared.input)
+            let context = try ExplanationContext(
+                model: RunFixture.model, trace: trace, targetClass: label, imageID: prepared.sample.id,
+                normalization: PixelNormalization(
+                    mean: [settings.mean.x, settings.mean.y, settings.mean.z],
+                    std: [settings.std.x, settings.std.y, settings.std.z]))
+            let map = ScoreMap(try method.explain(context).normalized(to: evaluation.mapSize))
+            let truth = try #require(
+                try GroundTruthBuilder.groundTruth(
+                    for: prepared.sample, classIndex: label, imageSize: prepared.imageSize, evaluation: evaluation))
+            if !truth.boxes.isEmpty { boxes.add(map, boxes: truth.boxes) }
+            if truth.isSegmentation { pixels.add(map, truth: truth) }
+        }
+        return (boxes, pixels)
+    }
+
+    @Test("MaxBoxAccV2 and PxAP of a run equal the library accumulators on the same maps")
+    func runEqualsAccumulators() throws {
+        let dataset = try RunFixture.dataset()
+        let folder = RunFixture.folder("wsol")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let directory = try RunDirectory(folder)
+        try BenchmarkRun(setup: RunFixture.setup(dataset: dataset, evaluation: .wsoleval), directory: directory).run()
+        let tables = RunTables(rows: directory.rows, histograms: directory.histograms)
+        func entry(_ metric: String) throws -> RunTables.Entry {
+            try #require(tables.summary.first { $0.method == "raw-attention" && $0.metric == metric })
+        }
+        let (boxes, pixels) = try Self.libraryValues(dataset: dataset)
+        #expect(boxes.imageCount == dataset.count && pixels.imageCount == dataset.count)
+        // Not a vacuous match: some images are found at IoU 30, and PxAP lies strictly between 0 and 100.
+        #expect(boxes.maxBoxAccuracy().first { $0.iouThreshold == 30 }.map { $0.accuracy > 0 } == true)
+        let pixelAP = try pixels.pixelAP()
+        #expect(pixelAP > 0 && pixelAP < 100)
+        for (iouThreshold, accuracy, _) in boxes.maxBoxAccuracy() {
+            let cell = try entry("maxboxacc-iou\(iouThreshold)")
+            #expect(abs(cell.mean * 100 - accuracy) < 1e-9, "IoU \(iouThreshold): \(cell.mean) vs \(accuracy)")
+            #expect(cell.count == dataset.count && cell.low.isNaN)
+        }
+        #expect(abs(try entry("maxboxacc-v2").mean * 100 - boxes.meanMaxBoxAccuracy) < 1e-9)
+        let pxap = try entry("pxap")
+        #expect(abs(pxap.mean * 100 - (try pixels.pixelAP())) < 1e-9 && pxap.count == dataset.count)
+        // Correctness rows are change points: a handful per image and IoU, not one per threshold.
+        let sweepRows = directory.rows.filter { $0.metric.hasPrefix("sweep:") }
+        #expect(sweepRows.count < dataset.count * 3 * 20)
+    }
+
+    @Test("a killed wsoleval run drops the torn image's histograms and resumes to the uninterrupted tables")
+    func resumeKeepsHistogramsConsistent() throws {
+        let dataset = try RunFixture.dataset()
+        let whole = RunFixture.folder("wsol-whole")
+        let resumed = RunFixture.folder("wsol-resumed")
+        defer { for url in [whole, resumed] { try? FileManager.default.removeItem(at: url) } }
+        let setup = try RunFixture.setup(dataset: dataset, evaluation: .wsoleval)
+        try BenchmarkRun(setup: setup, directory: RunDirectory(whole)).run()
+        var finished = 0
+        try BenchmarkRun(setup: setup, directory: RunDirectory(resumed)).run(
+            progress: { finished = $0.done }, shouldStop: { finished >= 2 })
+        // The kill came after image 2's histograms were durable, halfway through another histogram line.
+        let histogramURL = resumed.appendingPathComponent(RunDirectory.histogramsName)
+        let wholeHistograms = try RunDirectory(whole).histograms
+        let third = try #require(wholeHistograms.first { $0.index == 2 })
+        let handle = try FileHandle(forWritingTo: histogramURL)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((third.csvLine + "\n" + third.csvLine.prefix(40)).utf8))
+        try handle.close()
+        let reopened = try RunDirectory(resumed)
+        #expect(reopened.completed.count == 2 && reopened.histograms.count == 2)
+        try BenchmarkRun(setup: setup, directory: reopened).run()
+        #expect(
+            try String(contentsOf: histogramURL, encoding: .utf8)
+                == String(contentsOf: whole.appendingPathComponent(RunDirectory.histogramsName), encoding: .utf8))
+        let expected = RunTables(rows: try RunMerge.rows(of: [whole]), histograms: try RunMerge.histograms(of: [whole]))
+        let actual = RunTables(
+            rows: try RunMerge.rows(of: [resumed]), histograms: try RunMerge.histograms(of: [resumed]))
+        #expect(actual.summaryCSV == expected.summaryCSV)
+        #expect(expected.summary.contains { $0.metric == "pxap" && $0.count == dataset.count })
+    }
+
+    @Test("wsoleval shards merge into the whole run's MaxBoxAcc and PxAP")
+    func shardsMerge() throws {
+        let dataset = try RunFixture.dataset()
+        let whole = RunFixture.folder("wsol-merge-whole")
+        let shards = [RunFixture.folder("wsol-shard0"), RunFixture.folder("wsol-shard1")]
+        defer { for url in [whole] + shards { try? FileManager.default.removeItem(at: url) } }
+        try BenchmarkRun(
+            setup: RunFixture.setup(dataset: dataset, evaluation: .wsoleval), directory: RunDirectory(whole)
+        )
+        .run()
+        for (shard, folder) in shards.enumerated() {
+            let indices = (0..<dataset.count).filter { $0 % 2 == shard }
+            try BenchmarkRun(
+                setup: RunFixture.setup(dataset: dataset, indices: indices, evaluation: .wsoleval),
+                directory: RunDirectory(folder)
+            )
+            .run()
+        }
+        let merged = RunTables(rows: try RunMerge.rows(of: shards), histograms: try RunMerge.histograms(of: shards))
+        let expected = RunTables(rows: try RunMerge.rows(of: [whole]), histograms: try RunMerge.histograms(of: [whole]))
+        #expect(merged.summaryCSV == expected.summaryCSV)
+    }
+}
