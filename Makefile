@@ -40,11 +40,10 @@ fixtures:
 benchmarks: deps
 	cd benchmarks && swift package benchmark
 
-# Regenerates results/: the demo run (every method, protocol otsu) and every other protocol that runs support on
-# the demo's synthetic set (wsoleval's dataset-level sweeps are library-only for now), plus the explain sheet of
-# one image that the README shows. Runs from scratch (a run folder would otherwise resume), about 20 minutes on
-# 2 cores.
-PROTOCOLS = agc2024 chefer2021 coporan2025
+# Regenerates results/: the demo run (every method, protocol otsu) and every other protocol on the demo's
+# synthetic set, plus the explain sheet of one image that the README shows. Runs from scratch (a run folder would
+# otherwise resume), about 23 minutes on 2 cores.
+PROTOCOLS = agc2024 chefer2021 wsoleval coporan2025
 results: deps
 	swift build -c release --product bench
 	rm -rf results/demo results/synthetic-* results/explain-synth_000009
