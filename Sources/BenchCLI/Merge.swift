@@ -9,8 +9,8 @@ struct Merge: ParsableCommand {
         discussion: """
             Reads every complete image block of each shard's per_image.csv (an incomplete last block of a \
             killed shard is ignored), checks that an image evaluated by two shards has identical rows, and \
-            writes per_image.csv, skipped.csv, manifest.json (the first shard's, with the shard list) and the \
-            tables into --out. The tables equal those of one unsplit run: rows are ordered by dataset index and \
+            writes per_image.csv, skipped.csv, sweep_histograms.csv (wsoleval), manifest.json (the first \
+            shard's, with the shard list) and the tables into --out. The tables equal those of one unsplit run: rows are ordered by dataset index and \
             the bootstrap is seeded per method and metric. Example, a Slurm job array of 8 tasks:
 
               #SBATCH --array=0-7
@@ -39,10 +39,6 @@ struct Merge: ParsableCommand {
             throw ValidationError("\(out) already holds a run; choose an empty folder.")
         }
         let rows = try RunMerge.rows(of: folders)
-        var histograms: [Int: [SweepHistogram]] = [:]
-        for histogram in try RunMerge.histograms(of: folders) {
-            histograms[histogram.index, default: []].append(histogram)
-        }
         let skippedLines = folders.flatMap { folder -> [String] in
             let url = folder.appendingPathComponent(RunDirectory.skippedName)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
@@ -66,12 +62,20 @@ struct Merge: ParsableCommand {
             if status == .skipped, let reason = reasons[row.index] {
                 try merged.appendSkipped(index: row.index, imageID: reason.id, path: reason.path, reason: reason.reason)
             } else {
-                try merged.append(
-                    block, index: row.index, imageID: row.imageID, label: row.label, status: status,
-                    histograms: histograms[row.index] ?? [])
+                try merged.append(block, index: row.index, imageID: row.imageID, label: row.label, status: status)
             }
             block.removeAll()
         }
+        // The shards' histogram lines, once every image's block is in, copied in batches.
+        var batch: [SweepHistogram] = []
+        try RunMerge.forEachHistogram(of: folders) { histogram throws(ReportError) in
+            batch.append(histogram)
+            if batch.count == 1000 {
+                try merged.appendHistograms(batch)
+                batch.removeAll()
+            }
+        }
+        try merged.appendHistograms(batch)
         let firstManifest = try RunDirectory(folders[0]).readManifest()
         var manifest: Data? = firstManifest
         if let firstManifest,

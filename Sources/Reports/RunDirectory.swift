@@ -14,8 +14,9 @@ public final class RunDirectory {
     public private(set) var completed: Set<Int>
     /// The rows already in `per_image.csv` (status rows included).
     public private(set) var rows: [ResultRow]
-    /// The sweep histograms of the completed images, in file order.
-    public private(set) var histograms: [SweepHistogram]
+    /// The sweep histograms of the completed images, summed per method and metric (the per-image lines stay
+    /// on disk).
+    public private(set) var histograms: PooledHistograms
 
     private let perImage: FileHandle
     private let skipped: FileHandle
@@ -52,13 +53,42 @@ public final class RunDirectory {
         let keptSkipped = try Self.readSkipped(skippedURL, keeping: completed)
         skipped = try Self.openForAppend(skippedURL, header: Self.skippedHeader, keepingBytes: nil)
         try Self.rewrite(skipped, lines: [Self.skippedHeader] + keptSkipped, path: skippedURL.path)
-        let histogramsURL = url.appendingPathComponent(Self.histogramsName)
-        histograms = try Self.readHistograms(histogramsURL, keeping: completed)
-        if FileManager.default.fileExists(atPath: histogramsURL.path) {
-            let handle = try Self.openForAppend(histogramsURL, header: SweepHistogram.header, keepingBytes: nil)
-            try Self.rewrite(
-                handle, lines: [SweepHistogram.header] + histograms.map(\.csvLine), path: histogramsURL.path)
-            histogramFile = handle
+        histograms = PooledHistograms()
+        histogramFile = try Self.keepCompleteHistograms(
+            url.appendingPathComponent(Self.histogramsName), completed: completed, into: &histograms)
+    }
+
+    /// Rewrites the histograms file (if any) with the lines of `completed` images only, summing them into
+    /// `histograms`, and returns it open for appending. The lines stream through a temporary file, so the
+    /// memory used does not grow with the file.
+    private static func keepCompleteHistograms(
+        _ url: URL, completed: Set<Int>, into histograms: inout PooledHistograms
+    ) throws(ReportError) -> FileHandle? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(histogramsName).partial")
+        let output = try openForAppend(temporary, header: SweepHistogram.header, keepingBytes: nil)
+        var pending = ""
+        try forEachHistogram(in: url, keeping: completed) { (histogram, line) throws(ReportError) in
+            histograms.add(histogram)
+            pending += line + "\n"
+            if pending.utf8.count > 1 << 20 {
+                try write(pending, to: output, path: temporary.path)
+                pending = ""
+            }
+        }
+        try write(pending, to: output, path: temporary.path)
+        do {
+            try output.close()
+            guard rename(temporary.path, url.path) == 0 else {
+                throw ReportError.io(path: url.path, reason: "cannot replace it with \(temporary.lastPathComponent)")
+            }
+            let handle = try FileHandle(forUpdating: url)
+            try handle.seekToEnd()
+            return handle
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw .io(path: url.path, reason: error.localizedDescription)
         }
     }
 
@@ -66,6 +96,27 @@ public final class RunDirectory {
         try? perImage.close()
         try? skipped.close()
         try? histogramFile?.close()
+    }
+
+    /// Appends histogram lines of images that are already complete (``RunMerge`` copying shards), durably.
+    public func appendHistograms(_ completeHistograms: [SweepHistogram]) throws(ReportError) {
+        guard !completeHistograms.isEmpty else { return }
+        precondition(
+            completeHistograms.allSatisfy { completed.contains($0.index) }, "RunDirectory: histograms of an open image")
+        try writeHistogramLines(completeHistograms)
+        for histogram in completeHistograms { histograms.add(histogram) }
+    }
+
+    private func writeHistogramLines(_ lines: [SweepHistogram]) throws(ReportError) {
+        let histogramsURL = url.appendingPathComponent(Self.histogramsName)
+        let handle: FileHandle
+        if let histogramFile {
+            handle = histogramFile
+        } else {
+            handle = try Self.openForAppend(histogramsURL, header: SweepHistogram.header, keepingBytes: nil)
+            histogramFile = handle
+        }
+        try Self.write(lines.map { $0.csvLine + "\n" }.joined(), to: handle, path: histogramsURL.path)
     }
 
     /// Appends one image's rows and its status row as one block, and makes it durable.
@@ -79,17 +130,7 @@ public final class RunDirectory {
     ) throws(ReportError) {
         precondition(imageRows.allSatisfy { $0.index == index }, "RunDirectory: rows of another image")
         precondition(imageHistograms.allSatisfy { $0.index == index }, "RunDirectory: histograms of another image")
-        if !imageHistograms.isEmpty {
-            let histogramsURL = url.appendingPathComponent(Self.histogramsName)
-            let handle: FileHandle
-            if let histogramFile {
-                handle = histogramFile
-            } else {
-                handle = try Self.openForAppend(histogramsURL, header: SweepHistogram.header, keepingBytes: nil)
-                histogramFile = handle
-            }
-            try Self.write(imageHistograms.map { $0.csvLine + "\n" }.joined(), to: handle, path: histogramsURL.path)
-        }
+        if !imageHistograms.isEmpty { try writeHistogramLines(imageHistograms) }
         let statusRow = ResultRow(
             index: index, imageID: imageID, label: label, method: ResultRow.imageMethod,
             metric: ResultRow.statusMetric, value: status.rawValue)
@@ -97,7 +138,7 @@ public final class RunDirectory {
         try Self.write(block, to: perImage, path: url.appendingPathComponent(Self.perImageName).path)
         rows.append(contentsOf: imageRows)
         rows.append(statusRow)
-        histograms.append(contentsOf: imageHistograms)
+        for histogram in imageHistograms { histograms.add(histogram) }
         completed.insert(index)
     }
 
@@ -201,30 +242,38 @@ public final class RunDirectory {
         return lines
     }
 
-    /// The histograms in `url` whose image is in `completed`, the first of each (index, method, metric).
-    static func readHistograms(_ url: URL, keeping completed: Set<Int>) throws(ReportError) -> [SweepHistogram] {
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        let text: String
+    /// Calls `body` with each histogram in `url` whose image is in `completed` (the first of each index, method
+    /// and metric) and its line, in file order. The file is memory-mapped, not read into memory.
+    static func forEachHistogram(
+        in url: URL, keeping completed: Set<Int>, _ body: (SweepHistogram, Substring) throws(ReportError) -> Void
+    ) throws(ReportError) {
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             throw .io(path: url.path, reason: error.localizedDescription)
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map(String.init) == SweepHistogram.header else {
-            throw .malformed(path: url.path, line: 1, reason: "not a \(histogramsName) header")
-        }
-        lines.removeFirst()
         var seen = Set<String>()
-        var kept: [SweepHistogram] = []
-        for line in lines where !line.isEmpty {
+        var lineNumber = 0
+        var start = data.startIndex
+        while start < data.endIndex {
+            let newline = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
+            let line = Substring(String(decoding: data[start..<newline], as: UTF8.self))
+            start = newline < data.endIndex ? newline + 1 : newline
+            lineNumber += 1
+            if lineNumber == 1 {
+                guard line == SweepHistogram.header else {
+                    throw .malformed(path: url.path, line: 1, reason: "not a \(histogramsName) header")
+                }
+                continue
+            }
             // A line torn by a kill belongs to an image that is not complete; it is dropped with the image.
-            guard let histogram = SweepHistogram(csvLine: line), completed.contains(histogram.index),
+            guard !line.isEmpty, let histogram = SweepHistogram(csvLine: line), completed.contains(histogram.index),
                 seen.insert("\(histogram.index)|\(histogram.method)|\(histogram.metric)").inserted
             else { continue }
-            kept.append(histogram)
+            try body(histogram, line)
         }
-        return kept
     }
 
     static func openForAppend(_ url: URL, header: String, keepingBytes: Int?) throws(ReportError) -> FileHandle {

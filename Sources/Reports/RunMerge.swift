@@ -32,21 +32,30 @@ public enum RunMerge {
         return blocks.keys.sorted().flatMap { blocks[$0] ?? [] }
     }
 
-    /// The sweep histograms of every complete image in `folders`, ordered by dataset index; an image in
-    /// several folders counts once (``rows(of:)`` checks that its rows agree).
-    public static func histograms(of folders: [URL]) throws(ReportError) -> [SweepHistogram] {
-        var byIndex: [Int: [SweepHistogram]] = [:]
+    /// Calls `body` with the sweep histograms of every complete image in `folders`, folder by folder; an image
+    /// in several folders counts once, from the first (``rows(of:)`` checks that its rows agree). Lines stream
+    /// from the files, so memory does not grow with them.
+    public static func forEachHistogram(
+        of folders: [URL], _ body: (SweepHistogram) throws(ReportError) -> Void
+    ) throws(ReportError) {
+        var taken = Set<Int>()
         for folder in folders {
             let (rows, _) = try RunDirectory.readCompleteBlocks(
                 folder.appendingPathComponent(RunDirectory.perImageName))
             let completed = Set(rows.filter { $0.metric == ResultRow.statusMetric }.map(\.index))
-            let histograms = try RunDirectory.readHistograms(
-                folder.appendingPathComponent(RunDirectory.histogramsName), keeping: completed)
-            var folderByIndex: [Int: [SweepHistogram]] = [:]
-            for histogram in histograms { folderByIndex[histogram.index, default: []].append(histogram) }
-            for (index, group) in folderByIndex where byIndex[index] == nil { byIndex[index] = group }
+            let fresh = completed.subtracting(taken)
+            try RunDirectory.forEachHistogram(
+                in: folder.appendingPathComponent(RunDirectory.histogramsName), keeping: fresh
+            ) { (histogram, _) throws(ReportError) in try body(histogram) }
+            taken.formUnion(completed)
         }
-        return byIndex.keys.sorted().flatMap { byIndex[$0] ?? [] }
+    }
+
+    /// The sweep histograms of `folders` (as ``forEachHistogram(of:_:)`` reads them), summed.
+    public static func histograms(of folders: [URL]) throws(ReportError) -> PooledHistograms {
+        var pooled = PooledHistograms()
+        try forEachHistogram(of: folders) { pooled.add($0) }
+        return pooled
     }
 
     /// Row equality that treats NaN values as equal.

@@ -17,7 +17,7 @@ public enum RunReport {
     /// and notes.
     @discardableResult
     public static func write(
-        rows: [ResultRow], histograms: [SweepHistogram] = [], manifest: Data?, to folder: URL
+        rows: [ResultRow], histograms: PooledHistograms = PooledHistograms(), manifest: Data?, to folder: URL
     ) throws(ReportError) -> RunTables {
         let tables = RunTables(rows: rows, histograms: histograms)
         let (title, notes) = describe(manifest: manifest)

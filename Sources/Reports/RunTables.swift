@@ -69,7 +69,9 @@ public struct RunTables: Sendable {
     ]
 
     /// Aggregates `rows` (any order; status rows included) and the sweep `histograms` of the same images.
-    public init(rows: [ResultRow], histograms: [SweepHistogram] = [], bootstrap: Bootstrap = Bootstrap()) {
+    public init(
+        rows: [ResultRow], histograms: PooledHistograms = PooledHistograms(), bootstrap: Bootstrap = Bootstrap()
+    ) {
         let ordered = rows.enumerated().sorted { ($0.element.index, $0.offset) < ($1.element.index, $1.offset) }
             .map(\.element)
         var methods: [String] = []
@@ -138,14 +140,14 @@ public struct RunTables: Sendable {
             }
             appendSweeps(
                 method: method, names: sweepNames, changes: sweepChanges, images: sweepImages,
-                histograms: histograms.filter { $0.method == method })
+                histograms: histograms)
         }
     }
 
     /// The sweep optima of one method, their derived means, then the pooled APs of its histograms.
     private mutating func appendSweeps(
         method: String, names: [String], changes: [String: [Int: Double]], images: [String: Set<Int>],
-        histograms: [SweepHistogram]
+        histograms: PooledHistograms
     ) {
         var optima: [String: Entry] = [:]
         for name in names {
@@ -163,7 +165,8 @@ public struct RunTables: Sendable {
                 count: imageCount)
         }
         sweepMetrics.formUnion(optima.keys)
-        sweepMetrics.formUnion(histograms.map(\.metric))
+        let histogramMetrics = histograms.metrics(of: method)
+        sweepMetrics.formUnion(histogramMetrics)
         for derived in Self.sweepDerivedMetrics {
             let parts = derived.components.compactMap { optima[$0] }
             guard parts.count == derived.components.count else { continue }
@@ -175,33 +178,13 @@ public struct RunTables: Sendable {
                     count: parts.map(\.count).min() ?? 0))
         }
         summary += names.compactMap { optima[$0] }
-        var histogramMetrics: [String] = []
-        var pooled: [String: (positives: [Int], negatives: [Int], images: Int)] = [:]
-        for histogram in histograms {
-            guard var sum = pooled[histogram.metric] else {
-                histogramMetrics.append(histogram.metric)
-                pooled[histogram.metric] = (histogram.positives, histogram.negatives, 1)
-                continue
-            }
-            // Histograms of one metric share their bins; a mismatch is a mixed folder, and the metric is NaN.
-            guard sum.positives.count == histogram.positives.count else {
-                pooled[histogram.metric] = ([], [], sum.images + 1)
-                continue
-            }
-            for bin in sum.positives.indices {
-                sum.positives[bin] += histogram.positives[bin]
-                sum.negatives[bin] += histogram.negatives[bin]
-            }
-            sum.images += 1
-            pooled[histogram.metric] = sum
-        }
         for metric in histogramMetrics {
-            guard let sum = pooled[metric] else { continue }
+            guard let sum = histograms.sum(method: method, metric: metric) else { continue }
+            // Histograms of one metric share their bins; a mismatch is a mixed folder, and the metric is NaN.
+            let value =
+                sum.mismatched ? .nan : Self.pooledAveragePrecision(positives: sum.positives, negatives: sum.negatives)
             summary.append(
-                Entry(
-                    method: method, metric: metric,
-                    mean: Self.pooledAveragePrecision(positives: sum.positives, negatives: sum.negatives), low: .nan,
-                    high: .nan, count: sum.images))
+                Entry(method: method, metric: metric, mean: value, low: .nan, high: .nan, count: sum.images))
         }
     }
 

@@ -102,4 +102,30 @@ struct WSOLCommandTests {
         let markdown = try String(contentsOf: out.appendingPathComponent("summary.md"), encoding: .utf8)
         #expect(markdown.contains("maxboxacc-v2") && markdown.contains("pxap"))
     }
+
+    @Test("bench merge of two wsoleval shards writes their histogram lines and the tables of their union")
+    func wsolevalShardsMerge() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("demo-wsol-merge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let common = ["--protocol", "wsoleval", "--methods", "rollout", "--limit", "4", "--quiet"]
+        var shards: [URL] = []
+        for shard in 0..<2 {
+            let folder = base.appendingPathComponent("shard\(shard)")
+            shards.append(folder)
+            try Run.parse(common + ["--shard", "\(shard)/2", "--out", folder.path]).run()
+        }
+        let merged = base.appendingPathComponent("merged")
+        try Merge.parse(shards.map(\.path) + ["--out", merged.path]).run()
+        func lines(_ folder: URL) throws -> [Substring] {
+            try String(contentsOf: folder.appendingPathComponent(RunDirectory.histogramsName), encoding: .utf8)
+                .split(separator: "\n").dropFirst().sorted()
+        }
+        // Whole-run equality of sharded runs is HarnessTests' (in-process maps can differ in the last bit while
+        // other suites change the BLAS thread count); here the merge itself: every line once, the union's tables.
+        let shardLines = try (lines(shards[0]) + lines(shards[1])).sorted()
+        #expect(try lines(merged) == shardLines && shardLines.count == 4)
+        let expected = RunTables(rows: try RunMerge.rows(of: shards), histograms: try RunMerge.histograms(of: shards))
+        let summary = try String(contentsOf: merged.appendingPathComponent("summary.csv"), encoding: .utf8)
+        #expect(summary == expected.summaryCSV && expected.summary.contains { $0.metric == "pxap" && $0.count == 4 })
+    }
 }

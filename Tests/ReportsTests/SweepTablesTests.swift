@@ -49,7 +49,7 @@ struct SweepTablesTests {
             SweepHistogram(index: 1, method: "cam", metric: "pxap", positives: [1, 0, 0], negatives: [0, 1, 0]),
         ]
         let rows = [Self.row(0, "map-constant", 0), Self.row(1, "map-constant", 0)]
-        let tables = RunTables(rows: rows, histograms: histograms)
+        let tables = RunTables(rows: rows, histograms: PooledHistograms(histograms))
         let pxap = try #require(tables.summary.first { $0.metric == "pxap" })
         let expected = 1.0 / 3 + 2.0 / 3 / 3 + 0.5 / 3
         #expect(abs(pxap.mean - expected) < 1e-15 && pxap.count == 2)
@@ -57,10 +57,24 @@ struct SweepTablesTests {
         #expect(abs(pxap.mean - 0.75) > 0.01)
         let empty = RunTables(
             rows: rows,
-            histograms: [
+            histograms: PooledHistograms([
                 SweepHistogram(index: 0, method: "cam", metric: "pxap", positives: [0, 0], negatives: [1, 0])
-            ])
+            ]))
         #expect(try #require(empty.summary.first { $0.metric == "pxap" }).mean.isNaN)
+    }
+
+    @Test("pooling sums per method and metric; histograms with other bins make the metric NaN")
+    func pooling() throws {
+        var pooled = PooledHistograms()
+        pooled.add(SweepHistogram(index: 0, method: "a", metric: "pxap", positives: [1, 2], negatives: [3, 4]))
+        pooled.add(SweepHistogram(index: 1, method: "a", metric: "pxap", positives: [5, 0], negatives: [0, 1]))
+        pooled.add(SweepHistogram(index: 0, method: "b", metric: "pxap", positives: [1, 1], negatives: [1, 1]))
+        let sum = try #require(pooled.sum(method: "a", metric: "pxap"))
+        #expect(sum.positives == [6, 2] && sum.negatives == [3, 5] && sum.images == 2 && !sum.mismatched)
+        #expect(pooled.metrics(of: "a") == ["pxap"] && pooled.metrics(of: "c").isEmpty && pooled.count == 3)
+        pooled.add(SweepHistogram(index: 2, method: "b", metric: "pxap", positives: [1, 1, 1], negatives: [0, 0, 0]))
+        let tables = RunTables(rows: [Self.row(0, "map-constant", 0, method: "b")], histograms: pooled)
+        #expect(try #require(tables.summary.first { $0.metric == "pxap" }).mean.isNaN)
     }
 
     @Test("a histogram line round-trips, stores only its non-empty span, and a torn line is refused")
@@ -97,7 +111,7 @@ struct SweepTablesTests {
         try handle.write(contentsOf: Data((first.csvLine + "\n" + orphan.csvLine + "\n").utf8))
         try handle.close()
         let reopened = try RunDirectory(url)
-        #expect(reopened.histograms == [first])
+        #expect(reopened.histograms == PooledHistograms([first]) && reopened.histograms.count == 1)
         let text = try String(contentsOf: url.appendingPathComponent(RunDirectory.histogramsName), encoding: .utf8)
         #expect(text == SweepHistogram.header + "\n" + first.csvLine + "\n")
     }
