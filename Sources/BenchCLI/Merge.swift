@@ -52,6 +52,16 @@ struct Merge: ParsableCommand {
                 reasons[index] = (fields[1], fields[2], fields[3])
             }
         }
+        // The shards' histogram lines go first, in batches, as a run writes an image's lines before its block.
+        var batch: [SweepHistogram] = []
+        try RunMerge.forEachHistogram(of: folders) { histogram throws(ReportError) in
+            batch.append(histogram)
+            if batch.count == 1000 {
+                try merged.appendHistogramsBeforeBlocks(batch)
+                batch.removeAll()
+            }
+        }
+        try merged.appendHistogramsBeforeBlocks(batch)
         var block: [ResultRow] = []
         for row in rows {
             guard row.method == ResultRow.imageMethod && row.metric == ResultRow.statusMetric else {
@@ -66,16 +76,6 @@ struct Merge: ParsableCommand {
             }
             block.removeAll()
         }
-        // The shards' histogram lines, once every image's block is in, copied in batches.
-        var batch: [SweepHistogram] = []
-        try RunMerge.forEachHistogram(of: folders) { histogram throws(ReportError) in
-            batch.append(histogram)
-            if batch.count == 1000 {
-                try merged.appendHistograms(batch)
-                batch.removeAll()
-            }
-        }
-        try merged.appendHistograms(batch)
         let firstManifest = try RunDirectory(folders[0]).readManifest()
         var manifest: Data? = firstManifest
         if let firstManifest,
@@ -86,8 +86,9 @@ struct Merge: ParsableCommand {
             manifest = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         }
         if let manifest { try merged.writeManifest(manifest) }
+        // Reopening counts the histograms of the now complete images.
         let tables = try RunReport.write(
-            rows: merged.rows, histograms: merged.histograms, manifest: manifest, to: outURL)
+            rows: merged.rows, histograms: try RunDirectory(outURL).histograms, manifest: manifest, to: outURL)
         print(
             "merged \(shards.count) shards: \(tables.imageCounts.evaluated) evaluated, "
                 + "\(tables.imageCounts.filtered) excluded, \(tables.imageCounts.skipped) skipped -> \(out)")

@@ -87,6 +87,12 @@ public struct RankedScores: Sendable {
         // Channel 0's positives are channel 1's negatives, so the two channels hold `count` positives.
         switch keys {
         case .narrow(let keys):
+            // 32-bit keys hold non-negative scores only; a score above 1 has a negative complement, so such a
+            // ranking moves to 64-bit keys first (sorted keys stay sorted under the order-preserving widening).
+            if let largest = keys.last, Self.score32(largest >> 1) > 1 {
+                let wide = keys.map { key in Self.key64(Self.score32(key >> 1), key & 1 == 1) }
+                return RankedScores(keys: .wide(wide), positives: positiveCount).withComplementChannel
+            }
             return RankedScores(
                 keys: .narrow(Self.mergedWithComplement(keys, decode: Self.score32, make: Self.key32)), positives: count
             )

@@ -68,15 +68,21 @@ public final class RunDirectory {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(histogramsName).partial")
         let output = try openForAppend(temporary, header: SweepHistogram.header, keepingBytes: nil)
         var pending = ""
-        try forEachHistogram(in: url, keeping: completed) { (histogram, line) throws(ReportError) in
-            histograms.add(histogram)
-            pending += line + "\n"
-            if pending.utf8.count > 1 << 20 {
-                try write(pending, to: output, path: temporary.path)
-                pending = ""
+        do {
+            try forEachHistogram(in: url, keeping: completed) { (histogram, line) throws(ReportError) in
+                histograms.add(histogram)
+                pending += line + "\n"
+                if pending.utf8.count > 1 << 20 {
+                    try write(pending, to: output, path: temporary.path)
+                    pending = ""
+                }
             }
+            try write(pending, to: output, path: temporary.path)
+        } catch {
+            try? output.close()
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
         }
-        try write(pending, to: output, path: temporary.path)
         do {
             try output.close()
             guard rename(temporary.path, url.path) == 0 else {
@@ -98,13 +104,14 @@ public final class RunDirectory {
         try? histogramFile?.close()
     }
 
-    /// Appends histogram lines of images that are already complete (``RunMerge`` copying shards), durably.
-    public func appendHistograms(_ completeHistograms: [SweepHistogram]) throws(ReportError) {
-        guard !completeHistograms.isEmpty else { return }
+    /// Writes the histogram lines of images whose blocks are appended afterwards (``RunMerge`` copying shards),
+    /// durably. They count, like a run's, once their image's block is complete: in ``histograms`` from the next
+    /// ``init(_:)``, so a merge killed before the blocks leaves nothing counted.
+    public func appendHistogramsBeforeBlocks(_ pendingHistograms: [SweepHistogram]) throws(ReportError) {
+        guard !pendingHistograms.isEmpty else { return }
         precondition(
-            completeHistograms.allSatisfy { completed.contains($0.index) }, "RunDirectory: histograms of an open image")
-        try writeHistogramLines(completeHistograms)
-        for histogram in completeHistograms { histograms.add(histogram) }
+            pendingHistograms.allSatisfy { !completed.contains($0.index) }, "RunDirectory: the image is complete")
+        try writeHistogramLines(pendingHistograms)
     }
 
     private func writeHistogramLines(_ lines: [SweepHistogram]) throws(ReportError) {

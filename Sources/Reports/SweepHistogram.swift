@@ -27,23 +27,30 @@ public struct SweepHistogram: Equatable, Sendable {
     }
 
     /// The header of `sweep_histograms.csv`.
-    public static let header = "index,method,metric,bins,positives,negatives"
+    public static let header = "index,method,metric,bins,positives,negatives,pixels"
 
-    /// `index,method,metric,bins,positives,negatives`, each histogram as `first:count count ...` (the span of
-    /// non-empty bins; `0:` when empty).
+    /// `index,method,metric,bins,positives,negatives,pixels`, each histogram as `first:count count ...` (the
+    /// span of non-empty bins; `0:` when empty) and `pixels` the total of both, which a line cut short anywhere
+    /// fails to match.
     public var csvLine: String {
         CSVLine.encode([
             String(index), method, metric, String(positives.count), Self.encode(positives), Self.encode(negatives),
+            String(pixels),
         ])
     }
 
-    /// Parses a `sweep_histograms.csv` data line; nil when it is malformed (a torn last line).
+    /// The pixels counted in both histograms.
+    public var pixels: Int { positives.reduce(0, +) + negatives.reduce(0, +) }
+
+    /// Parses a `sweep_histograms.csv` data line; nil when it is malformed or cut short (a torn last line).
     public init?(csvLine: Substring) {
-        guard let fields = CSVLine.decode(csvLine), fields.count == 6, let index = Int(fields[0]),
+        guard let fields = CSVLine.decode(csvLine), fields.count == 7, let index = Int(fields[0]),
             let bins = Int(fields[3]), bins >= 0, bins <= 10_000_000,
-            let positives = Self.decode(fields[4], bins: bins), let negatives = Self.decode(fields[5], bins: bins)
+            let positives = Self.decode(fields[4], bins: bins), let negatives = Self.decode(fields[5], bins: bins),
+            let pixels = Int(fields[6])
         else { return nil }
         self.init(index: index, method: fields[1], metric: fields[2], positives: positives, negatives: negatives)
+        guard self.pixels == pixels else { return nil }
     }
 
     private static func encode(_ counts: [Int]) -> String {

@@ -60,9 +60,13 @@ struct RankedScoresTests {
         #expect(Self.same(Self.groups(ranked), Self.reference(scores, labels)))
     }
 
-    @Test("the complement channel merged in equals ranking [1 - s, s] directly", arguments: [11, 12, 13])
-    func complementChannel(seed: UInt64) {
-        let (scores, labels) = Self.scores(seed: seed, count: 5000, negative: false)
+    @Test(
+        "the complement channel merged in equals ranking [1 - s, s] directly, scores above 1 and negative included",
+        arguments: [(11, 1), (12, 1), (13, 1), (14, 4), (15, -1)])
+    func complementChannel(seed: UInt64, scale: Float) {
+        var (scores, labels) = Self.scores(seed: seed, count: 5000, negative: false)
+        // Scale 4 puts scores above 1 (negative complements); scale -1 makes some scores negative.
+        if scale != 1 { scores = scores.enumerated().map { $0.offset % 3 == 0 ? $0.element * scale : $0.element } }
         let merged = RankedScores(scores: scores, labels: labels).withComplementChannel
         let direct = RankedScores(scores: scores.map { 1 - $0 } + scores, labels: labels.map { !$0 } + labels)
         #expect(Self.same(Self.groups(merged), Self.groups(direct)))

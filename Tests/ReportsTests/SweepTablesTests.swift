@@ -88,6 +88,9 @@ struct SweepTablesTests {
         let line = histogram.csvLine
         #expect(line.hasPrefix("7,rollout:start=1,pxap,1002,417:3 0 12,1:1 2 3 4 5 6 0 8"))
         #expect(SweepHistogram(csvLine: Substring(line)) == histogram)
+        // Cut short anywhere, even inside a number, a line no longer adds up to its pixel total.
+        for cut in [1, 2, 5, 40] { #expect(SweepHistogram(csvLine: Substring(line.dropLast(cut))) == nil, "\(cut)") }
+        #expect(line.hasSuffix(",\(positives.reduce(0, +) + negatives.reduce(0, +))"))
         #expect(SweepHistogram(csvLine: Substring(String(line.prefix(30)))) == nil)
         let empty = SweepHistogram(index: 0, method: "m", metric: "pxap", positives: [0, 0], negatives: [0, 0])
         #expect(SweepHistogram(csvLine: Substring(empty.csvLine)) == empty)
