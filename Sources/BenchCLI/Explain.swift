@@ -17,8 +17,9 @@ struct Explain: ParsableCommand {
             probabilities) and sheet.png (the image and every method side by side). Ids with options become file \
             names with ':' replaced by '_' (rollout:start=1 -> rollout_start=1). A method that fails is reported and \
             the others still run. --model and --weights work as in `bench predict` (without them, the bundled demo \
-            model), and the image is preprocessed as the model's pretrained config says (timm's resize and crop); \
-            see `bench methods` for ids.
+            model). The image is preprocessed as `bench run` preprocesses it (--policy squash: the whole image \
+            resized to the input size), so the maps are those a run scores; --policy timm uses timm's resize and \
+            centre crop instead. See `bench methods` for ids.
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -58,7 +59,7 @@ struct Explain: ParsableCommand {
         if let threads { BLAS.threadCount = threads }
         let methods = try methodList()
         guard let target = ExplanationReport.TargetChoice(targetClass) else { throw ValidationError("--class") }
-        let loaded = try modelOptions.load(squash: false)
+        let loaded = try modelOptions.load(defaultPolicy: .squash, warn: Self.log)
         let settings = loaded.preprocessing
         let decoded = try ImageDecoder.decodeRGB(contentsOf: image)
         let cropped = Preprocessing.resizedAndCropped(decoded, settings: settings)

@@ -1,9 +1,14 @@
 import ArgumentParser
 import Foundation
+import Imaging
 import Reports
 import ViT
 
-/// The options that choose a model and its checkpoint; shared by the commands that run one.
+extension PreprocessingSettings.Policy: ExpressibleByArgument {}
+extension PILResize.Filter: ExpressibleByArgument {}
+
+/// The options that choose a model, its checkpoint and its preprocessing; shared by `bench run`, `bench explain`
+/// and `bench predict`, so one image is preprocessed the same way by all three.
 struct ModelOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -16,6 +21,23 @@ struct ModelOptions: ParsableArguments {
 
     @Option(help: "Attention heads when --model is not a preset (default: width / 64).")
     var heads: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Resize policy: squash or timm.",
+            discussion: """
+                squash resizes the whole image to the input size (crop 1 unless --crop-pct), as every protocol's \
+                reference code feeds it; timm resizes the shorter side to size / crop_pct and centre-crops, as \
+                timm's pretrained eval transform. Default: squash for run and explain (so explain shows the maps a \
+                run scores), the model's pretrained config for predict.
+                """))
+    var policy: PreprocessingSettings.Policy?
+
+    @Option(name: .customLong("crop-pct"), help: "timm's crop_pct (default: 1 with squash, else the model's).")
+    var cropPct: Double?
+
+    @Option(help: "Resampling filter: nearest, bilinear or bicubic (default: the model's).")
+    var interpolation: PILResize.Filter?
 
     @Option(help: "Normalisation mean as R,G,B (default: the model's).")
     var mean: String?
@@ -43,17 +65,40 @@ struct ModelOptions: ParsableArguments {
         if let weights, !FileManager.default.fileExists(atPath: weights) {
             throw ValidationError("\(weights): checkpoint not found.")
         }
+        if let cropPct, !(cropPct > 0 && cropPct <= 4) { throw ValidationError("--crop-pct must be in (0, 4].") }
         _ = try mean.map { try Self.triple($0, option: "--mean") }
         _ = try std.map { try Self.triple($0, option: "--std") }
     }
 
-    /// Loads the checkpoint (the demo model when none is given).
-    /// - Parameter squash: feed the whole image squashed to the input size (crop 1), as every protocol's
-    ///   reference code does; `false` keeps the preprocessing of the model's pretrained config (`bench explain`).
-    func load(squash: Bool = true) throws -> Loaded {
+    /// `settings` (the model's own) with the command line's preprocessing applied; `defaultPolicy` applies
+    /// when `--policy` is absent (nil keeps the model's). Squash without `--crop-pct` resizes straight to the
+    /// input size (crop_pct 1).
+    func preprocessing(_ model: PreprocessingSettings, defaultPolicy: PreprocessingSettings.Policy?) throws
+        -> PreprocessingSettings
+    {
+        var settings = model
+        if let chosen = policy ?? defaultPolicy {
+            settings.policy = chosen
+            if chosen == .squash { settings.cropPct = 1 }
+        }
+        if let cropPct { settings.cropPct = cropPct }
+        if let interpolation { settings.interpolation = interpolation }
+        if let mean { settings.mean = try Self.triple(mean, option: "--mean") }
+        if let std { settings.std = try Self.triple(std, option: "--std") }
+        return settings
+    }
+
+    /// Loads the checkpoint (the demo model when none is given) with the command line's preprocessing.
+    /// - Parameters:
+    ///   - defaultPolicy: the resize policy when `--policy` is absent; nil keeps the model's pretrained config.
+    ///   - warn: told when the architecture is guessed (a name that is no preset, without `--heads`).
+    func load(
+        defaultPolicy: PreprocessingSettings.Policy? = .squash, warn: (String) -> Void = { _ in }
+    ) throws -> Loaded {
         let start = Date()
         guard let weights else {
             var demo = try DemoModel.load()
+            demo.preprocessing = try preprocessing(demo.preprocessing, defaultPolicy: defaultPolicy)
             demo.loadSeconds = Date().timeIntervalSince(start)
             return demo
         }
@@ -62,6 +107,11 @@ struct ModelOptions: ParsableArguments {
         let family = try Checkpoint.family(of: file)
         let preset = ViTConfig.preset(named: name)
         let inferred = try Checkpoint.inferConfig(of: file, family: family, heads: heads ?? preset?.heads)
+        if preset == nil && heads == nil {
+            warn(
+                "warning: \(name) is no preset, so its head count is a guess: \(inferred.heads) (width "
+                    + "\(inferred.embedDim) / 64); give --heads if the checkpoint has another")
+        }
         var config = inferred
         if let preset {
             // The preset fixes the architecture; the head size and LayerNorm epsilon follow the checkpoint.
@@ -73,16 +123,11 @@ struct ModelOptions: ParsableArguments {
             throw ValidationError("\(weights): the model takes \(config.channels) input channels; only RGB works")
         }
         let loaded = ViTModel(weights: try Checkpoint.load(file, family: family, config: config))
-        var settings = PreprocessingSettings(model: name)
-        settings.size = config.imageSize
-        if squash {
-            settings.policy = .squash
-            settings.cropPct = 1
-        }
-        if let mean { settings.mean = try Self.triple(mean, option: "--mean") }
-        if let std { settings.std = try Self.triple(std, option: "--std") }
+        var pretrained = PreprocessingSettings(model: name)
+        pretrained.size = config.imageSize
         return Loaded(
-            name: name, weightsPath: weights, model: loaded, preprocessing: settings,
+            name: name, weightsPath: weights, model: loaded,
+            preprocessing: try preprocessing(pretrained, defaultPolicy: defaultPolicy),
             classNames: config.classes == 1000 ? ImageNetClasses.descriptions : nil,
             loadSeconds: Date().timeIntervalSince(start))
     }

@@ -26,8 +26,20 @@ struct Run: ParsableCommand {
             configuration. The tables (summary.csv with 95 % bootstrap intervals, per_class.csv, curves.csv, \
             summary.md) are rewritten at the end, and `bench merge` combines --shard runs into the same tables.
 
-            Runs feed the model the whole image squashed to its input size (crop 1), as Chefer's and AG-CAM's \
-            evaluation code does, because every protocol compares the map with annotations of the whole image.
+            Runs feed the model the whole image squashed to its input size (--policy squash, crop 1), as \
+            Chefer's and AG-CAM's evaluation code does, because every protocol compares the map with annotations \
+            of the whole image; `bench explain` preprocesses the same way by default, so it shows the maps a run \
+            scores.
+
+            A folder resumes only with the settings it was started with (dataset, split, root, model sha256, \
+            protocol and its settings, methods with options, limit, shard, preprocessing, tool version); \
+            otherwise the run is refused with the first setting that differs, old and new value. One process at \
+            a time writes a folder (bench.lock holds its pid). Options refused by validation, an empty split or \
+            an empty method list leave no folder behind.
+
+            Exit status: 0 done; 1 an error (a refused resume, a folder in use, no images or methods, an I/O \
+            error); 2 finished but every image was skipped (see skipped.csv); 64 invalid options; 130 \
+            interrupted by SIGINT and 143 stopped by SIGTERM (both resume with the same command).
             """)
 
     @OptionGroup var datasetOptions: DatasetOptions
@@ -62,6 +74,11 @@ struct Run: ParsableCommand {
             throw ValidationError("Give both --dataset and --root, or neither (the synthetic demo).")
         }
         try modelOptions.validateOptions()
+        if modelOptions.policy == .timm || (modelOptions.cropPct.map { $0 != 1 } ?? false) {
+            throw ValidationError(
+                "runs need --policy squash with crop 1: every protocol compares the map with annotations of the "
+                    + "whole image (bench explain takes --policy timm)")
+        }
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive.") }
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
         _ = try parsedShard()
@@ -78,14 +95,20 @@ struct Run: ParsableCommand {
         return (parts[0], parts[1])
     }
 
+    /// The methods of `--methods` followed by the `--maps` sets; `--methods ""` is allowed only with `--maps`.
     func methodList() throws -> [any ExplanationMethod] {
-        var list = try MethodRegistry.builtIn.methods(methods)
+        let onlyMaps = !maps.isEmpty && methods.trimmingCharacters(in: .whitespaces).isEmpty
+        var list = onlyMaps ? [] : try MethodRegistry.builtIn.methods(methods)
         for entry in maps {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw ValidationError("--maps \(entry): expected NAME=DIR.")
             }
             list.append(ExternalMaps(directory: parts[1], name: parts[0]))
+        }
+        var seen = Set<String>()
+        for method in list where !seen.insert(method.id).inserted {
+            throw ValidationError("method '\(method.id)' is listed twice (--methods and --maps together)")
         }
         return list
     }
@@ -102,32 +125,48 @@ struct Run: ParsableCommand {
         } else {
             dataset = try datasetOptions.open()
         }
-        let loaded = try modelOptions.load()
-        var indices = Array(0..<dataset.count)
-        if let limit { indices = Array(indices.prefix(limit)) }
-        let shard = try parsedShard()
-        if let shard { indices = indices.filter { $0 % shard.count == shard.index } }
-        let outPath = out ?? (isDemo ? "runs/demo" : "runs/\(dataset.name)-\(evaluation.name)")
-        let directory = try RunDirectory(URL(fileURLWithPath: outPath))
+        let adapter = datasetOptions.dataset?.rawValue ?? "synthetic"
+        let root = isDemo ? SyntheticCache.path : datasetOptions.root ?? ""
+        let loaded = try modelOptions.load(defaultPolicy: .squash, warn: Self.log)
+        let indices = try selectedIndices(dataset: dataset, adapter: adapter, root: root)
+        let setup = BenchmarkRun.Setup(
+            dataset: dataset, model: loaded.model, preprocessing: loaded.preprocessing, methods: methods,
+            evaluation: evaluation, indices: indices)
+        // Everything that can refuse the run is checked before the folder exists.
+        try BenchmarkRun.check(setup)
+        let outPath = out ?? (isDemo ? "runs/demo" : "runs/\(adapter)-\(evaluation.name)")
         let manifest = try RunManifest(
-            dataset: dataset, datasetName: datasetOptions.dataset?.rawValue ?? "synthetic",
-            datasetRoot: isDemo ? SyntheticCache.path : datasetOptions.root ?? "",
-            model: loaded, evaluation: evaluation, methods: methods, indices: indices, limit: limit,
-            shard: shard.map { "\($0.index)/\($0.count)" })
-        if let existing = try directory.readManifest() {
+            dataset: dataset, datasetName: adapter, datasetRoot: root, model: loaded, evaluation: evaluation,
+            methods: methods, indices: indices, limit: limit, shard: try parsedShard().map { "\($0.index)/\($0.count)" })
+        let folder = URL(fileURLWithPath: outPath)
+        let folderExisted = FileManager.default.fileExists(atPath: folder.path)
+        if folderExisted, let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName) {
             try manifest.checkResumable(existing, folder: outPath)
         }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.io(path: outPath, reason: "cannot create the run folder: \(error.localizedDescription)")
+        }
+        let lock: RunLock
+        do {
+            lock = try RunLock(folder: folder)
+        } catch {
+            if !folderExisted { try? FileManager.default.removeItem(at: folder) }
+            throw error
+        }
+        // The manifest check above ran before the lock; a second process may have started the folder since.
+        if let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName) {
+            try manifest.checkResumable(existing, folder: outPath)
+        }
+        let directory = try RunDirectory(folder)
         try directory.writeManifest(manifest.data(finished: nil))
-        let run = try BenchmarkRun(
-            setup: BenchmarkRun.Setup(
-                dataset: dataset, model: loaded.model, preprocessing: loaded.preprocessing, methods: methods,
-                evaluation: evaluation, indices: indices),
-            directory: directory)
+        let run = try BenchmarkRun(setup: setup, directory: directory)
         let already = indices.filter { directory.completed.contains($0) }.count
         if !quiet {
             Self.log(
-                "\(dataset.name)/\(dataset.split): \(indices.count) images (\(already) already done in \(outPath)), "
-                    + "\(methods.count) methods, protocol \(evaluation.name), model \(loaded.name) "
+                "\(adapter) adapter at \(root), split \(dataset.split): \(indices.count) images (\(already) already "
+                    + "done in \(outPath)), \(methods.count) methods, protocol \(evaluation.name), model \(loaded.name) "
                     + String(format: "(loaded in %.2f s)", loaded.loadSeconds))
         }
         let interrupt = InterruptFlag()
@@ -141,15 +180,16 @@ struct Run: ParsableCommand {
         progress.finish()
         let tables = try RunReport.write(
             rows: directory.rows, histograms: directory.histograms, manifest: try manifest.data(finished: nil),
-            to: URL(fileURLWithPath: outPath))
+            to: folder)
         let finished = RunManifest.Finished(
             seconds: Date().timeIntervalSince(start), progress: last, peakResidentMiB: ResourceUsage.peakResidentMiB())
         try directory.writeManifest(manifest.data(finished: finished))
-        let markdown = try String(contentsOf: URL(fileURLWithPath: outPath + "/summary.md"), encoding: .utf8)
+        let markdown = try String(contentsOf: folder.appendingPathComponent("summary.md"), encoding: .utf8)
         print(markdown)
-        if interrupt.isSet {
+        withExtendedLifetime(lock) {}
+        if let signal = interrupt.received {
             Self.log("interrupted: rerun the same command to resume (\(directory.completed.count) images done)")
-            throw ExitCode(130)
+            throw ExitCode(signal == SIGTERM ? RunExit.terminated : RunExit.interrupted)
         }
         if !quiet {
             let rate = last.map { $0.done > 0 && $0.elapsed > 0 ? Double($0.done) / $0.elapsed : 0 } ?? 0
@@ -161,6 +201,31 @@ struct Run: ParsableCommand {
                     tables.imageCounts.evaluated, tables.imageCounts.filtered, tables.imageCounts.skipped, rate,
                     share, ResourceUsage.peakResidentMiB(), outPath))
         }
+        if tables.imageCounts.evaluated == 0 && tables.imageCounts.filtered == 0 && tables.imageCounts.skipped > 0 {
+            Self.log(
+                "every one of the \(tables.imageCounts.skipped) images was skipped; the reasons are in "
+                    + "\(outPath)/\(RunDirectory.skippedName)")
+            throw ExitCode(RunExit.everySampleSkipped)
+        }
+    }
+
+    /// The dataset indices of this run (after `--limit` and `--shard`); an empty selection is an error.
+    func selectedIndices(dataset: any Dataset, adapter: String, root: String) throws -> [Int] {
+        guard dataset.count > 0 else {
+            throw RunError.nothingToEvaluate(
+                reason: "split \(dataset.split) of the \(adapter) dataset at \(root) has no samples")
+        }
+        var indices = Array(0..<dataset.count)
+        if let limit { indices = Array(indices.prefix(limit)) }
+        if let shard = try parsedShard() {
+            let selected = indices.count
+            indices = indices.filter { $0 % shard.count == shard.index }
+            guard !indices.isEmpty else {
+                throw RunError.nothingToEvaluate(
+                    reason: "shard \(shard.index)/\(shard.count) of \(selected) images holds none")
+            }
+        }
+        return indices
     }
 
     static func log(_ line: String) {

@@ -17,9 +17,20 @@ struct RunManifest {
         var peakResidentMiB: Double
     }
 
-    static let toolVersion = "0.4.0"
+    /// Written into every manifest; a folder resumes and shards merge only under the same version, since the
+    /// rows' format or values may change between versions.
+    static let toolVersion = "0.5.0"
 
-    /// The settings that must match for a folder to be resumed.
+    /// The manifest keys that say what a run computes: a folder resumes only when every one of them matches,
+    /// and shards merge only when all but ``shardKeys`` match.
+    static let identityKeys = [
+        "tool", "dataset", "dataset_root", "split", "dataset_count", "model_sha256", "preprocessing", "protocol",
+        "protocol_settings", "methods", "limit", "shard", "images",
+    ]
+    /// The identity keys that differ between the shards of one run.
+    static let shardKeys: Set<String> = ["images", "shard"]
+
+    /// The settings that must match for a folder to be resumed (``identityKeys``).
     let identity: [String: Any]
     let description: [String: Any]
     let title: String
@@ -34,7 +45,7 @@ struct RunManifest {
         let settings = model.preprocessing
         let digest = try SHA256.hexDigest(ofFile: model.weightsPath)
         identity = [
-            "dataset": datasetName, "split": dataset.split, "dataset_root": datasetRoot,
+            "tool": "bench \(Self.toolVersion)", "dataset": datasetName, "split": dataset.split, "dataset_root": datasetRoot,
             "dataset_count": dataset.count, "model_sha256": digest, "protocol": evaluation.name,
             "methods": methods.map(\.id), "images": indices.count, "limit": limit.map { $0 as Any } ?? NSNull(),
             "shard": shard.map { $0 as Any } ?? NSNull(),
@@ -44,9 +55,11 @@ struct RunManifest {
                 "mean": [settings.mean.x, settings.mean.y, settings.mean.z].map(Double.init),
                 "std": [settings.std.x, settings.std.y, settings.std.z].map(Double.init),
             ],
+            "protocol_settings": Dictionary(
+                evaluation.settingLines.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
         ]
         description = [
-            "tool": "bench \(Self.toolVersion)", "git_commit": Self.gitCommit(),
+            "git_commit": Self.gitCommit(),
             "command": CommandLine.arguments.joined(separator: " "),
             "created": ISO8601DateFormatter().string(from: Date()),
             "model": [
@@ -54,8 +67,6 @@ struct RunManifest {
                 "patch_size": config.patchSize, "embed_dim": config.embedDim, "depth": config.depth,
                 "heads": config.heads, "classes": config.classes,
             ],
-            "protocol_settings": Dictionary(
-                evaluation.settingLines.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
             "threads": BLAS.threadCount, "openblas": BLAS.configuration,
         ]
         title = "\(datasetName)/\(dataset.split) · \(model.name) · protocol \(evaluation.name)"
@@ -85,23 +96,46 @@ struct RunManifest {
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 
-    /// Throws when `existing` (a folder's manifest) describes a different run than this one.
-    func checkResumable(_ existing: Data, folder: String) throws {
+    /// One setting that differs between two manifests, each value as canonical JSON.
+    struct Difference: Equatable, CustomStringConvertible {
+        var setting: String
+        var old: String
+        var new: String
+
+        var description: String { "\(setting) was \(old), now \(new)" }
+    }
+
+    /// Throws ``RunError/differentRun(folder:difference:)`` when `existing` (a folder's manifest) describes a
+    /// different run than this one, naming the first setting that differs.
+    func checkResumable(_ existing: Data, folder: String) throws(RunError) {
         guard let object = try? JSONSerialization.jsonObject(with: existing) as? [String: Any] else {
-            throw ValidationError("\(folder)/manifest.json is unreadable; choose another --out")
+            throw .unreadableManifest(path: folder + "/" + RunDirectory.manifestName)
         }
-        let current =
-            try JSONSerialization.jsonObject(
-                with: JSONSerialization.data(withJSONObject: identity, options: .sortedKeys)) as? [String: Any] ?? [:]
-        for key in current.keys.sorted() {
-            let mine = current[key].map { "\($0)" } ?? "nil"
-            let theirs = object[key].map { "\($0)" } ?? "nil"
-            if mine != theirs {
-                throw ValidationError(
-                    "\(folder) holds a different run (\(key): \(theirs), now \(mine)); "
-                        + "resume it with its own settings or choose another --out")
-            }
+        if let difference = Self.differences(object, identity, keys: Self.identityKeys).first {
+            throw .differentRun(folder: folder, difference: difference)
         }
+    }
+
+    /// The settings among `keys` whose values differ between `old` and `new`, compared by value: each value
+    /// as canonical JSON (sorted keys), so neither dictionary order nor the process that wrote it matters. A key
+    /// absent from one side reads as `null`.
+    static func differences(_ old: [String: Any], _ new: [String: Any], keys: [String]) -> [Difference] {
+        keys.compactMap { key in
+            let before = canonicalJSON(old[key])
+            let after = canonicalJSON(new[key])
+            return before == after ? nil : Difference(setting: key, old: before, new: after)
+        }
+    }
+
+    /// `value` as compact JSON with sorted keys (`null` when absent); numbers as JSONSerialization writes them,
+    /// which is the same for a value and its parsed copy.
+    static func canonicalJSON(_ value: Any?) -> String {
+        guard let value, !(value is NSNull) else { return "null" }
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: [value], options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return "\(value)" }
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 
     /// `git rev-parse HEAD` of the source checkout this binary was built from, or "unknown".

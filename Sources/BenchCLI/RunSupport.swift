@@ -2,35 +2,39 @@ import Dispatch
 import Foundation
 import Harness
 
-/// Set by the first SIGINT or SIGTERM: the run finishes the image in hand, writes its tables and exits 130.
-/// A second signal exits at once (the finished images are already on disk).
+/// Set by the first SIGINT or SIGTERM: the run finishes the image in hand, writes its tables and exits 130
+/// (SIGINT) or 143 (SIGTERM), as a shell reports a process killed by the signal. A second signal exits at once
+/// with the same status (the finished images are already on disk).
 final class InterruptFlag: @unchecked Sendable {
     private let lock = NSLock()
-    private var set = false
+    private var signalNumber: Int32?
     private var sources: [any DispatchSourceSignal] = []
 
     init() {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [weak self] in self?.raise() }
+            source.setEventHandler { [weak self] in self?.raise(signalNumber) }
             source.resume()
             sources.append(source)
         }
     }
 
-    var isSet: Bool {
+    var isSet: Bool { received != nil }
+
+    /// The first signal received, if any.
+    var received: Int32? {
         lock.lock()
         defer { lock.unlock() }
-        return set
+        return signalNumber
     }
 
-    private func raise() {
+    private func raise(_ number: Int32) {
         lock.lock()
-        let second = set
-        set = true
+        let first = signalNumber
+        if first == nil { signalNumber = number }
         lock.unlock()
-        if second { exit(130) }
+        if let first { exit(first == SIGTERM ? RunExit.terminated : RunExit.interrupted) }
         FileHandle.standardError.write(
             Data("\nstopping after this image (again to stop now; the run resumes with the same command)\n".utf8))
     }

@@ -6,6 +6,8 @@ public enum ExplainerError: Error, Equatable, Sendable, CustomStringConvertible 
     case classOutOfRange(Int, classes: Int)
     /// No registered method has this id.
     case unknownMethod(String, known: [String])
+    /// A method list that names no method, has an empty item, or lists a method twice.
+    case invalidMethodList(list: String, reason: String)
     /// An option the method does not take, or a value it cannot use.
     case invalidOption(method: String, option: String, reason: String)
     /// The method cannot run on this model (for example a start layer beyond the model's depth).
@@ -21,6 +23,8 @@ public enum ExplainerError: Error, Equatable, Sendable, CustomStringConvertible 
             "class \(index) is not one of the model's \(classes) classes (0...\(classes - 1))"
         case .unknownMethod(let id, let known):
             "unknown method '\(id)'; known methods: \(known.joined(separator: ", ")) (see `bench methods`)"
+        case .invalidMethodList(let list, let reason):
+            "method list '\(list)': \(reason)"
         case .invalidOption(let method, let option, let reason):
             "method '\(method)': option '\(option)': \(reason)"
         case .unsupportedModel(let method, let reason):

@@ -63,22 +63,32 @@ public struct MethodRegistry: Sendable {
     }
 
     /// Builds every method of a comma-separated list; `all` expands to every built-in method with default
-    /// options. Duplicate ids are an error, since they would collide in tables.
+    /// options. A list that names no method, an empty item (`agc,,gae`) and a method listed twice (they would
+    /// collide in tables) are errors: a run that evaluates nothing, or not what was asked, must not start.
     public func methods(_ list: String) throws(ExplainerError) -> [any ExplanationMethod] {
+        let items = list.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard items.contains(where: { !$0.isEmpty }) else {
+            throw .invalidMethodList(list: list, reason: "names no method (give ids, or all; see `bench methods`)")
+        }
+        if let empty = items.firstIndex(of: "") {
+            throw .invalidMethodList(list: list, reason: "item \(empty + 1) is empty")
+        }
         var methods: [any ExplanationMethod] = []
-        for item in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        for item in items {
             if item == "all" {
                 for descriptor in descriptors {
                     var options = MethodOptions(methodID: descriptor.id)
                     methods.append(try descriptor.make(&options))
                 }
-            } else if !item.isEmpty {
+            } else {
                 methods.append(try method(item))
             }
         }
         var seen = Set<String>()
         for method in methods where !seen.insert(method.id).inserted {
-            throw .invalidOption(method: method.id, option: "", reason: "listed twice")
+            throw .invalidMethodList(list: list, reason: "method '\(method.id)' is listed twice")
         }
         return methods
     }

@@ -69,6 +69,19 @@ public final class BenchmarkRun {
 
     /// Checks that the model, preprocessing and protocol fit the dataset; throws ``SetupError`` otherwise.
     public init(setup: Setup, directory: RunDirectory) throws {
+        try Self.check(setup)
+        self.setup = setup
+        self.directory = directory
+        perturbationRunner = try setup.evaluation.perturbation.map { settings in
+            try PerturbationRunner(
+                model: setup.model, settings: settings,
+                normalization: PerturbationNormalization(setup.preprocessing))
+        }
+    }
+
+    /// Throws ``SetupError`` when the model, preprocessing or protocol do not fit the dataset; a command calls
+    /// it before it creates a run folder, so a refused run leaves nothing behind.
+    public static func check(_ setup: Setup) throws {
         let classes = setup.model.config.classes
         let datasetClasses = setup.dataset.classNames.count
         guard classes == datasetClasses else {
@@ -83,9 +96,7 @@ public final class BenchmarkRun {
                     + "image resized to \(setup.preprocessing.size)x\(setup.preprocessing.size) "
                     + "(--policy squash, crop 1, as in Chefer's and AG-CAM's code)")
         }
-        self.setup = setup
-        self.directory = directory
-        perturbationRunner = try setup.evaluation.perturbation.map { settings in
+        _ = try setup.evaluation.perturbation.map { settings in
             try PerturbationRunner(
                 model: setup.model, settings: settings,
                 normalization: PerturbationNormalization(setup.preprocessing))
@@ -164,6 +175,14 @@ public final class BenchmarkRun {
         let trace = model.forward(prepared.input)
         passTime += clock.now - forwardStart
         let logits = trace.logits.storage
+        guard logits.allSatisfy(\.isFinite) else {
+            let bad = logits.filter { !$0.isFinite }.count
+            try directory.appendSkipped(
+                index: prepared.index, imageID: sample.id, path: sample.imagePath ?? "",
+                reason: "the model's logits are not finite (\(bad) of \(logits.count) NaN or infinite); "
+                    + "check the checkpoint and the image")
+            return Self.seconds(passTime)
+        }
         let probabilities = Self.softmax(logits)
         let predicted = logits.indices.max { logits[$0] < logits[$1] } ?? 0
         let correct = sample.labels.contains(predicted)
@@ -199,10 +218,20 @@ public final class BenchmarkRun {
         // The ground truth is the object the map should find: the target class when the image has it, else
         // the image's first label.
         let truthClass = sample.labels.contains(localizationTarget) ? localizationTarget : label
-        let truth =
-            localize
-            ? try GroundTruthBuilder.groundTruth(
-                for: sample, classIndex: truthClass, imageSize: prepared.imageSize, evaluation: evaluation) : nil
+        let truth: GroundTruth?
+        do {
+            truth =
+                localize
+                ? try GroundTruthBuilder.groundTruth(
+                    for: sample, classIndex: truthClass, imageSize: prepared.imageSize, evaluation: evaluation)
+                : nil
+        } catch {
+            // A bad annotation or mask is the sample's problem, not the run's: recorded, skipped, the run goes on.
+            let path = (error as? DatasetError)?.path ?? sample.imagePath ?? ""
+            try directory.appendSkipped(
+                index: prepared.index, imageID: sample.id, path: path, reason: "ground truth: \(error)")
+            return Self.seconds(passTime)
+        }
         let settings = setup.preprocessing
         var contexts: [Int: ExplanationContext] = [:]
         func context(for target: Int) throws -> ExplanationContext {
@@ -232,29 +261,37 @@ public final class BenchmarkRun {
                 add(method.id, "method-failed", 1)
                 continue
             }
-            if localize, let truth, let heatmap = heatmaps[localizationTarget] {
-                let map = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
-                passTime += clock.now - methodStart
-                for (metric, value) in try MapScoring.metrics(
-                    map, truth: truth, evaluation: evaluation, predictedCorrectly: correct)
-                {
-                    add(method.id, metric, value)
+            // A map that cannot be scored fails its method on this image, like a map that cannot be made.
+            var methodRows: [(String, Double)] = []
+            var methodHistograms: [SweepHistogram] = []
+            do {
+                if localize, let truth, let heatmap = heatmaps[localizationTarget] {
+                    let map = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
+                    passTime += clock.now - methodStart
+                    methodRows += try MapScoring.metrics(
+                        map, truth: truth, evaluation: evaluation, predictedCorrectly: correct)
+                    methodHistograms = MapScoring.histograms(
+                        map, truth: truth, evaluation: evaluation, index: prepared.index, method: method.id)
+                } else {
+                    passTime += clock.now - methodStart
                 }
-                histograms += MapScoring.histograms(
-                    map, truth: truth, evaluation: evaluation, index: prepared.index, method: method.id)
-            } else {
-                passTime += clock.now - methodStart
-            }
-            if perturb, let runner = perturbationRunner, let heatmap = heatmaps[perturbationTarget] {
-                let curveStart = clock.now
-                let map = heatmap.normalized(to: model.config.imageSize)
-                let curves = try runner.curves(
-                    image: prepared.input, map: map.values, label: label, unperturbedLogits: trace.logits)
-                passTime += clock.now - curveStart
-                for (metric, value) in PerturbationScoring.rows(curves, settings: runner.settings) {
-                    add(method.id, metric, value)
+                if perturb, let runner = perturbationRunner, let heatmap = heatmaps[perturbationTarget] {
+                    let curveStart = clock.now
+                    let map = heatmap.normalized(to: model.config.imageSize)
+                    let curves = try runner.curves(
+                        image: prepared.input, map: map.values, label: label, unperturbedLogits: trace.logits)
+                    passTime += clock.now - curveStart
+                    methodRows += PerturbationScoring.rows(curves, settings: runner.settings)
                 }
+            } catch {
+                try directory.recordFailure(
+                    index: prepared.index, imageID: sample.id, path: sample.imagePath ?? "",
+                    reason: "method \(method.id): scoring: \(error)")
+                add(method.id, "method-failed", 1)
+                continue
             }
+            for (metric, value) in methodRows { add(method.id, metric, value) }
+            histograms += methodHistograms
         }
         try directory.append(
             rows, index: prepared.index, imageID: sample.id, label: labelName, status: .evaluated,
