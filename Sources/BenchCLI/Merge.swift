@@ -7,8 +7,12 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Combine the shards of a split run (--shard i/n) into one run folder and its tables.",
         discussion: """
-            Reads every complete image block of each shard's per_image.csv (an incomplete last block of a \
-            killed shard is ignored), checks that an image evaluated by two shards has identical rows, and \
+            Refuses folders that are not the shards of one run: every shard's manifest must name the same tool \
+            version, dataset, root, split, model sha256, preprocessing, protocol and its settings, methods with \
+            their options and limit, and the shards must be i/n with one n, each index once, all n present; the \
+            error names the shard and the setting. Reads every complete image block of each shard's \
+            per_image.csv (an incomplete last block of a killed shard is ignored), checks that an image evaluated \
+            by two shards has identical rows, and \
             writes per_image.csv, skipped.csv, sweep_histograms.csv (wsoleval), manifest.json (the first \
             shard's, with the shard list) and the tables into --out. The tables equal those of one unsplit run: rows are ordered by dataset index and \
             the bootstrap is seeded per method and metric. Example, a Slurm job array of 8 tasks:
@@ -38,6 +42,7 @@ struct Merge: ParsableCommand {
         if FileManager.default.fileExists(atPath: outURL.appendingPathComponent(RunDirectory.perImageName).path) {
             throw ValidationError("\(out) already holds a run; choose an empty folder.")
         }
+        let manifests = try ShardSet.check(shards)
         let rows = try RunMerge.rows(of: folders)
         let skippedLines = folders.flatMap { folder -> [String] in
             let url = folder.appendingPathComponent(RunDirectory.skippedName)
@@ -76,16 +81,13 @@ struct Merge: ParsableCommand {
             }
             block.removeAll()
         }
-        let firstManifest = try RunDirectory(folders[0]).readManifest()
-        var manifest: Data? = firstManifest
-        if let firstManifest,
-            var object = try JSONSerialization.jsonObject(with: firstManifest) as? [String: Any]
-        {
-            object["merged_from"] = shards
-            object.removeValue(forKey: "shard")
-            manifest = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        }
-        if let manifest { try merged.writeManifest(manifest) }
+        var object = manifests[0]
+        object["merged_from"] = shards
+        object["images"] = manifests.reduce(0) { $0 + ($1["images"] as? Int ?? 0) }
+        object.removeValue(forKey: "shard")
+        object.removeValue(forKey: "finished")
+        let manifest = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try merged.writeManifest(manifest)
         // Reopening counts the histograms of the now complete images.
         let tables = try RunReport.write(
             rows: merged.rows, histograms: try RunDirectory(outURL).histograms, manifest: manifest, to: outURL)

@@ -13,13 +13,22 @@ public enum RunReport {
         return (title, notes)
     }
 
+    /// The manifest's `protocol`, or "" when there is none.
+    public static func protocolName(manifest: Data?) -> String {
+        guard let manifest,
+            let object = try? JSONSerialization.jsonObject(with: manifest) as? [String: Any]
+        else { return "" }
+        return object["protocol"] as? String ?? ""
+    }
+
     /// Computes the tables of `rows` and `histograms` and writes them into `folder` with the manifest's title
     /// and notes.
     @discardableResult
     public static func write(
         rows: [ResultRow], histograms: PooledHistograms = PooledHistograms(), manifest: Data?, to folder: URL
     ) throws(ReportError) -> RunTables {
-        let tables = RunTables(rows: rows, histograms: histograms)
+        var tables = RunTables(rows: rows, histograms: histograms)
+        tables.protocolName = protocolName(manifest: manifest)
         let (title, notes) = describe(manifest: manifest)
         try tables.write(to: folder, title: title, notes: notes)
         return tables

@@ -1,37 +1,43 @@
 import Foundation
 
 extension RunTables {
-    /// `summary.csv`: `method,metric,mean,ci_low,ci_high,n`.
+    /// `summary.csv`: `method,metric,mean,ci_low,ci_high,n,protocol`.
+    ///
+    /// Every table ends with the protocol column (``protocolName``), so tables of different protocols can never
+    /// be mixed unnoticed.
     public var summaryCSV: String {
-        var lines = ["method,metric,mean,ci_low,ci_high,n"]
+        var lines = ["method,metric,mean,ci_low,ci_high,n,protocol"]
         for entry in summary {
             lines.append(
                 CSVLine.encode([
                     entry.method, entry.metric, Self.format(entry.mean), Self.format(entry.low),
-                    Self.format(entry.high), String(entry.count),
+                    Self.format(entry.high), String(entry.count), protocolName,
                 ]))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `per_class.csv`: `class,method,metric,mean,n`.
+    /// `per_class.csv`: `class,method,metric,mean,n,protocol`.
     public var perClassCSV: String {
-        var lines = ["class,method,metric,mean,n"]
+        var lines = ["class,method,metric,mean,n,protocol"]
         for entry in perClass {
             lines.append(
-                CSVLine.encode([entry.label, entry.method, entry.metric, Self.format(entry.mean), String(entry.count)]))
+                CSVLine.encode([
+                    entry.label, entry.method, entry.metric, Self.format(entry.mean), String(entry.count),
+                    protocolName,
+                ]))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `curves.csv`: `method,curve,fraction,mean,n`.
+    /// `curves.csv`: `method,curve,fraction,mean,n,protocol`.
     public var curvesCSV: String {
-        var lines = ["method,curve,fraction,mean,n"]
+        var lines = ["method,curve,fraction,mean,n,protocol"]
         for point in curves {
             lines.append(
                 CSVLine.encode([
                     point.method, point.curve, Self.format(point.fraction), Self.format(point.mean),
-                    String(point.count),
+                    String(point.count), protocolName,
                 ]))
         }
         return lines.joined(separator: "\n") + "\n"

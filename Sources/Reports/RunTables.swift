@@ -50,6 +50,9 @@ public struct RunTables: Sendable {
         public var count: Int
     }
 
+    /// The protocol the rows were computed under (the manifest's `protocol`), written in every table's last
+    /// column; empty when unknown.
+    public var protocolName = ""
     public private(set) var summary: [Entry] = []
     public private(set) var perClass: [ClassEntry] = []
     public private(set) var curves: [CurvePoint] = []

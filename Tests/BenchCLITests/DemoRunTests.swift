@@ -124,7 +124,8 @@ struct WSOLCommandTests {
         // other suites change the BLAS thread count); here the merge itself: every line once, the union's tables.
         let shardLines = try (lines(shards[0]) + lines(shards[1])).sorted()
         #expect(try lines(merged) == shardLines && shardLines.count == 4)
-        let expected = RunTables(rows: try RunMerge.rows(of: shards), histograms: try RunMerge.histograms(of: shards))
+        var expected = RunTables(rows: try RunMerge.rows(of: shards), histograms: try RunMerge.histograms(of: shards))
+        expected.protocolName = "wsoleval"
         let summary = try String(contentsOf: merged.appendingPathComponent("summary.csv"), encoding: .utf8)
         #expect(summary == expected.summaryCSV && expected.summary.contains { $0.metric == "pxap" && $0.count == 4 })
     }

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+/// The promises `bench run` makes about processes, tested on the real executable: a folder resumes in a new
+/// process and after `kill -9` to the tables of an uninterrupted run; a refused resume names the setting; runs
+/// that would evaluate nothing fail and leave no folder; one writer per folder; SIGTERM exits 143.
+@Suite("bench run across processes", .serialized)
+struct RunPromiseTests {
+    /// The tables and rows a finished run leaves, which resuming must reproduce byte for byte.
+    static let comparedFiles = ["per_image.csv", "summary.csv", "per_class.csv", "summary.md", "skipped.csv"]
+
+    /// Completed image blocks in a run folder's `per_image.csv`.
+    static func completedBlocks(_ folder: URL) -> Int {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("per_image.csv"), encoding: .utf8)
+        else { return 0 }
+        return text.split(separator: "\n").filter { $0.contains(",_image,status,") }.count
+    }
+
+    static func expectSameTables(_ first: URL, _ second: URL) throws {
+        for name in comparedFiles {
+            let expected = try BenchProcess.contents(first, name)
+            let actual = try BenchProcess.contents(second, name)
+            #expect(actual == expected, "\(name) differs from the uninterrupted run's")
+        }
+    }
+
+    @Test("the same command in a second process resumes the folder and gives the uninterrupted run's tables")
+    func resumeInSecondProcess() throws {
+        let base = BenchProcess.temporaryFolder("resume")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let whole = base.appendingPathComponent("whole")
+        let split = base.appendingPathComponent("split")
+        let common = ["--methods", "rollout,agc", "--quiet"]
+        let reference = try BenchProcess.run(common + ["--limit", "3", "--out", whole.path])
+        #expect(reference.status == 0, "\(reference.standardError)")
+        let first = try BenchProcess.run(common + ["--limit", "3", "--out", split.path])
+        #expect(first.status == 0, "\(first.standardError)")
+        // Hash seeds differ from process to process: the reopening must not depend on dictionary order.
+        for attempt in 1...5 {
+            let again = try BenchProcess.run(["--methods", "rollout,agc", "--limit", "3", "--out", split.path])
+            #expect(again.status == 0, "attempt \(attempt): \(again.standardError)")
+            #expect(again.standardError.contains("(3 already done in"), "\(again.standardError)")
+        }
+        try Self.expectSameTables(whole, split)
+    }
+
+    @Test("a run killed with SIGKILL mid-run resumes with the same command to the uninterrupted run's tables")
+    func resumeAfterKill() throws {
+        let base = BenchProcess.temporaryFolder("kill")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let whole = base.appendingPathComponent("whole")
+        let killed = base.appendingPathComponent("killed")
+        let common = ["--methods", "rollout,smoothgrad", "--limit", "5", "--quiet"]
+        let reference = try BenchProcess.run(common + ["--out", whole.path])
+        #expect(reference.status == 0, "\(reference.standardError)")
+        let (process, _, _) = try BenchProcess.start(common + ["--out", killed.path])
+        let deadline = Date().addingTimeInterval(120)
+        while Self.completedBlocks(killed) < 2 && process.isRunning && Date() < deadline {
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal, "the run finished before it could be killed")
+        let done = Self.completedBlocks(killed)
+        #expect(done >= 2 && done < 5, "killed after \(done) of 5 images")
+        let resumed = try BenchProcess.run(common + ["--out", killed.path])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        try Self.expectSameTables(whole, killed)
+    }
+
+    @Test(
+        "a resume with other settings is refused in one line naming the setting, old and new value",
+        arguments: [
+            (["--protocol", "agc2024"], "protocol was \"otsu\", now \"agc2024\""),
+            (["--methods", "agc"], "methods was [\"rollout\"], now [\"agc\"]"),
+            (["--limit", "2"], "limit was 1, now 2"),
+        ])
+    func refusedResume(change: [String], expected: String) throws {
+        let folder = BenchProcess.temporaryFolder("refused")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try BenchProcess.run(["--methods", "rollout", "--limit", "1", "--quiet", "--out", folder.path])
+        #expect(first.status == 0, "\(first.standardError)")
+        let before = try BenchProcess.contents(folder, "per_image.csv")
+        var arguments = ["--methods", "rollout", "--limit", "1", "--quiet", "--out", folder.path]
+        for pair in stride(from: 0, to: change.count, by: 2) {
+            if let position = arguments.firstIndex(of: change[pair]) {
+                arguments[position + 1] = change[pair + 1]
+            } else {
+                arguments += [change[pair], change[pair + 1]]
+            }
+        }
+        let refused = try BenchProcess.run(arguments)
+        #expect(refused.status == 1)
+        let lines = refused.standardError.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains(expected), "\(refused.standardError)")
+        #expect(try BenchProcess.contents(folder, "per_image.csv") == before, "the refused run changed the folder")
+    }
+
+    @Test(
+        "runs that would evaluate nothing fail before any folder is written",
+        arguments: [
+            ["--methods", ""], ["--methods", ","], ["--methods", "agc,,gae"], ["--methods", "agc,agc"],
+            ["--methods", "rollout", "--limit", "2", "--shard", "5/6"], ["--methods", "rollout", "--policy", "timm"],
+            ["--methods", "rollout", "--crop-pct", "0.9"],
+        ])
+    func nothingToEvaluate(arguments: [String]) throws {
+        let folder = BenchProcess.temporaryFolder("empty")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try BenchProcess.run(arguments + ["--quiet", "--out", folder.path])
+        #expect(outcome.status != 0 && !outcome.signalled)
+        #expect(!outcome.standardError.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.path), "a refused run left \(folder.path)")
+    }
+
+    @Test("a second process on a folder in use is refused with the holder's pid; SIGTERM stops the first with 143")
+    func oneWriterAndSIGTERM() throws {
+        let folder = BenchProcess.temporaryFolder("lock")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let command = ["--methods", "smoothgrad", "--limit", "6", "--quiet", "--out", folder.path]
+        let (first, _, _) = try BenchProcess.start(command)
+        let deadline = Date().addingTimeInterval(120)
+        while Self.completedBlocks(folder) < 1 && first.isRunning && Date() < deadline { usleep(20_000) }
+        #expect(first.isRunning, "the first run ended before the second started")
+        let second = try BenchProcess.run(command)
+        #expect(second.status == 1)
+        #expect(second.standardError.contains("in use by another bench process (pid \(first.processIdentifier))"))
+        kill(first.processIdentifier, SIGTERM)
+        first.waitUntilExit()
+        #expect(first.terminationReason == .exit && first.terminationStatus == 143)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("bench.lock").path))
+        // The stopped folder resumes.
+        let resumed = try BenchProcess.run(command)
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(Self.completedBlocks(folder) == 6)
+    }
+}
