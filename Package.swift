@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchCLITests",
-            dependencies: ["BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports"]
+            dependencies: ["BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports", "Harness", "Explainers"]
         ),
     ]
 )

@@ -133,4 +133,29 @@ struct RunPromiseTests {
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(Self.completedBlocks(folder) == 6)
     }
+
+    @Test("a run whose every image is skipped finishes, lists each in skipped.csv and exits 2")
+    func everySampleSkipped() throws {
+        let base = BenchProcess.temporaryFolder("all-skipped")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let root = base.appendingPathComponent("data")
+        let synth = try BenchProcess.run(["synth", "--out", root.path, "--count", "12", "--seed", "4"])
+        #expect(synth.status == 0, "\(synth.standardError)")
+        let images = root.appendingPathComponent("JPEGImages")
+        for name in try FileManager.default.contentsOfDirectory(atPath: images.path) {
+            // A JPEG cut after its first bytes: the header is there, the pixels are not.
+            let url = images.appendingPathComponent(name)
+            try Data(try Data(contentsOf: url).prefix(40)).write(to: url)
+        }
+        let out = base.appendingPathComponent("run")
+        let outcome = try BenchProcess.run([
+            "--dataset", "synthetic", "--root", root.path, "--methods", "rollout", "--quiet", "--out", out.path,
+        ])
+        #expect(outcome.status == 2, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("was skipped"))
+        let skipped = try String(contentsOf: out.appendingPathComponent("skipped.csv"), encoding: .utf8)
+        let lines = skipped.split(separator: "\n").dropFirst()
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("JPEGImages/") })
+        #expect(Self.completedBlocks(out) == lines.count)
+    }
 }
