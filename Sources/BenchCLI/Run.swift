@@ -137,10 +137,12 @@ struct Run: ParsableCommand {
         let outPath = out ?? (isDemo ? "runs/demo" : "runs/\(adapter)-\(evaluation.name)")
         let manifest = try RunManifest(
             dataset: dataset, datasetName: adapter, datasetRoot: root, model: loaded, evaluation: evaluation,
-            methods: methods, indices: indices, limit: limit, shard: try parsedShard().map { "\($0.index)/\($0.count)" })
+            methods: methods, indices: indices, limit: limit, shard: try parsedShard().map { "\($0.index)/\($0.count)" }
+        )
         let folder = URL(fileURLWithPath: outPath)
         let folderExisted = FileManager.default.fileExists(atPath: folder.path)
-        if folderExisted, let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName) {
+        if folderExisted, let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName)
+        {
             try manifest.checkResumable(existing, folder: outPath)
         }
         do {

@@ -45,7 +45,8 @@ struct RunManifest {
         let settings = model.preprocessing
         let digest = try SHA256.hexDigest(ofFile: model.weightsPath)
         identity = [
-            "tool": "bench \(Self.toolVersion)", "dataset": datasetName, "split": dataset.split, "dataset_root": datasetRoot,
+            "tool": "bench \(Self.toolVersion)", "dataset": datasetName, "split": dataset.split,
+            "dataset_root": datasetRoot,
             "dataset_count": dataset.count, "model_sha256": digest, "protocol": evaluation.name,
             "methods": methods.map(\.id), "images": indices.count, "limit": limit.map { $0 as Any } ?? NSNull(),
             "shard": shard.map { $0 as Any } ?? NSNull(),

@@ -20,7 +20,9 @@ struct MergePromiseTests {
         let whole = base.appendingPathComponent("whole")
         try Self.run(Self.common, into: whole)
         let shards = (0..<2).map { base.appendingPathComponent("shard\($0)") }
-        for (index, shard) in shards.enumerated() { try Self.run(Self.common + ["--shard", "\(index)/2"], into: shard) }
+        for (index, shard) in shards.enumerated() {
+            try Self.run(Self.common + ["--shard", "\(index)/2"], into: shard)
+        }
         let merged = base.appendingPathComponent("merged")
         let outcome = try BenchProcess.run(["merge"] + shards.reversed().map(\.path) + ["--out", merged.path])
         #expect(outcome.status == 0, "\(outcome.standardError)")

@@ -73,7 +73,9 @@ struct PreprocessingPromiseTests {
         try Checkpoint.write(weights, to: checkpoint)
         let dataset = try SyntheticCache.openValidation(log: { _ in })
         let imagePath = try #require(try dataset.sample(at: 0).imagePath)
-        let outcome = try BenchProcess.run(["predict", "--model", "tiny", "--weights", checkpoint, "--image", imagePath])
+        let outcome = try BenchProcess.run([
+            "predict", "--model", "tiny", "--weights", checkpoint, "--image", imagePath,
+        ])
         #expect(outcome.status == 1)
         #expect(outcome.standardError.contains("\(checkpoint): the model's logits for \(imagePath) are not finite"))
         #expect(outcome.standardError.contains("warning: tiny is no preset, so its head count is a guess: 2"))
