@@ -1,5 +1,7 @@
 import Foundation
+import Tensor
 import Testing
+import ViT
 
 /// The promises `bench run` makes about processes, tested on the real executable: a folder resumes in a new
 /// process and after `kill -9` to the tables of an uninterrupted run; a refused resume names the setting; runs
@@ -157,5 +159,43 @@ struct RunPromiseTests {
         let lines = skipped.split(separator: "\n").dropFirst()
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("JPEGImages/") })
         #expect(Self.completedBlocks(out) == lines.count)
+    }
+
+    @Test("a dataset whose split lists no sample is refused and leaves no folder")
+    func emptySplitRefused() throws {
+        let base = BenchProcess.temporaryFolder("empty-split")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let root = base.appendingPathComponent("data")
+        let synth = try BenchProcess.run(["synth", "--out", root.path, "--count", "6", "--seed", "1"])
+        #expect(synth.status == 0, "\(synth.standardError)")
+        try Data().write(to: root.appendingPathComponent("ImageSets/Segmentation/val.txt"))
+        let out = base.appendingPathComponent("run")
+        let outcome = try BenchProcess.run([
+            "--dataset", "synthetic", "--root", root.path, "--methods", "rollout", "--quiet", "--out", out.path,
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("nothing to evaluate: split val of the synthetic dataset at"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test("images whose logits are NaN are skipped with the reason, and a run of nothing else exits 2")
+    func nonFiniteLogitsSkipped() throws {
+        let base = BenchProcess.temporaryFolder("nan-run")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let config = ViTConfig(imageSize: 224, patchSize: 16, embedDim: 32, depth: 1, heads: 1, classes: 10)
+        var weights = ViTWeights.random(config: config, seed: 5)
+        weights.headBias = Tensor(shape: weights.headBias.shape, storage: [.nan] + weights.headBias.storage.dropFirst())
+        let checkpoint = base.appendingPathComponent("nan.safetensors").path
+        try Checkpoint.write(weights, to: checkpoint)
+        let out = base.appendingPathComponent("run")
+        let outcome = try BenchProcess.run([
+            "--model", "tiny", "--weights", checkpoint, "--heads", "1", "--methods", "rollout", "--limit", "2",
+            "--quiet", "--out", out.path,
+        ])
+        #expect(outcome.status == 2, "\(outcome.standardError)")
+        let skipped = try String(contentsOf: out.appendingPathComponent("skipped.csv"), encoding: .utf8)
+        let lines = skipped.split(separator: "\n").dropFirst()
+        #expect(lines.count == 2 && lines.allSatisfy { $0.contains("logits are not finite (1 of 10 NaN or infinite)") })
     }
 }
