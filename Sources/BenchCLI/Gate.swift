@@ -2,17 +2,34 @@ import ArgumentParser
 import Foundation
 import Reports
 
-/// `bench gate`: fails (exit 1) when a run is worse than a stored baseline beyond tolerance.
+/// `bench gate`: fails (exit 1) when a run is worse than a stored baseline beyond tolerance, and refuses
+/// (exit 3) a comparison it cannot make.
 struct Gate: ParsableCommand {
+    /// The exit status when the runs cannot be compared (see the discussion).
+    static let refusedExitCode: Int32 = 3
+
     static let configuration = CommandConfiguration(
-        abstract: "Compare a run with a stored baseline; exit 1 if a metric of a method dropped beyond tolerance.",
+        abstract: "Compare a run with a stored baseline; exit 1 if a metric of a method got worse beyond tolerance.",
         discussion: """
             Pairs the two runs image by image (by image id) for every method and metric of the baseline, and \
-            resamples the per-image drop with a paired bootstrap (2000 resamples, seeded). A metric regresses \
-            when its drop exceeds the tolerance with 95 % confidence (the 5th percentile of the bootstrap drop \
-            is above the tolerance). For metrics whose name contains morf, deletion or positive, lower is better \
-            and the sign is flipped. Dataset-level ratios (x.numerator / x.denominator rows) are compared as \
-            ratios. A method or metric missing from the run is a failure. Exit status: 0 pass, 1 regression.
+            resamples the per-image change with a paired bootstrap (2000 resamples, seeded). A metric regresses \
+            when it got worse by more than the tolerance with 95 % confidence (the 5th percentile of the \
+            bootstrap worsening is above the tolerance). Whether higher or lower is better comes from the \
+            metric's definition (lower for auc-deletion-morf, auc-insertion-lerf, map-constant, map-nonfinite \
+            and method-failed; higher for the rest); a metric without one is refused. Dataset-level ratios \
+            (x.numerator / x.denominator rows) are compared as ratios. A method or metric missing from the run \
+            is a failure.
+
+            The runs must hold the same images: none in common is refused, and some in one run only is refused \
+            unless --allow-partial, which compares the shared ones and says how many. A run folder with a \
+            damaged image block (a row deleted or altered inside per_image.csv) is refused.
+
+            Prints what failed (regressions and missing pairs; every pair with --verbose), then one verdict \
+            line: gate: pass (...) or gate: FAIL (...).
+
+            Exit status: 0 pass, 1 regression (or a missing method or metric), 3 the runs cannot be compared \
+            (no shared images, partial overlap without --allow-partial, a damaged or unreadable run folder, a \
+            metric of unknown direction), 64 usage error.
             Example CI step: bench --methods all --out runs/ci && bench gate --baseline results/demo --run runs/ci
             """)
 
@@ -26,6 +43,12 @@ struct Gate: ParsableCommand {
         name: .customLong("tolerance"),
         help: "METRIC=ABS for one metric, or ABS for every other metric (default 0.01); repeatable.")
     var tolerances: [String] = []
+
+    @Flag(help: "Compare the images both runs hold when some are in one run only (else refused, exit 3).")
+    var allowPartial = false
+
+    @Flag(help: "Print every method x metric pair, not only the failing ones.")
+    var verbose = false
 
     func validate() throws {
         for folder in [baseline, candidate] where !FileManager.default.fileExists(atPath: folder + "/per_image.csv") {
@@ -49,29 +72,52 @@ struct Gate: ParsableCommand {
 
     func run() throws {
         let (defaultTolerance, perMetric) = try parsedTolerances()
-        let gate = RegressionGate(tolerances: perMetric, defaultTolerance: defaultTolerance)
-        let findings = gate.compare(
-            baseline: try RunMerge.rows(of: [URL(fileURLWithPath: baseline)]),
-            run: try RunMerge.rows(of: [URL(fileURLWithPath: candidate)]))
-        var lines = ["method | metric | baseline | run | drop (95% lower bound) | tolerance | images | verdict"]
-        for finding in findings {
-            let verdict = finding.missing ? "MISSING" : finding.isRegression ? "REGRESSION" : "ok"
+        let gate = RegressionGate(tolerances: perMetric, defaultTolerance: defaultTolerance, allowPartial: allowPartial)
+        let comparison: RegressionGate.Comparison
+        do {
+            comparison = try gate.compare(
+                baseline: try RunMerge.rows(of: [URL(fileURLWithPath: baseline)]),
+                run: try RunMerge.rows(of: [URL(fileURLWithPath: candidate)]))
+        } catch {
+            FileHandle.standardError.write(Data("gate: cannot compare: \(error)\n".utf8))
+            throw ExitCode(Self.refusedExitCode)
+        }
+        print(Self.report(comparison, verbose: verbose).joined(separator: "\n"))
+        if !comparison.passed { throw ExitCode(1) }
+    }
+
+    /// The printed lines: the failing pairs (every pair when `verbose`) as a table, the paired image count of
+    /// a partial comparison, and the verdict line.
+    static func report(_ comparison: RegressionGate.Comparison, verbose: Bool) -> [String] {
+        let shown = verbose ? comparison.findings : comparison.failures
+        var lines: [String] = []
+        if !shown.isEmpty {
             lines.append(
-                [
-                    finding.method, finding.metric, Self.format(finding.baseline), Self.format(finding.run),
-                    Self.format(finding.dropLowerBound), Self.format(finding.tolerance),
-                    String(finding.pairedImages), verdict,
-                ].joined(separator: " | "))
+                "method | metric | better | baseline | run | worse by (95% lower bound) | tolerance | images | verdict")
+            for finding in shown {
+                let verdict = finding.missing ? "MISSING" : finding.isRegression ? "REGRESSION" : "ok"
+                lines.append(
+                    [
+                        finding.method, finding.metric, finding.direction.rawValue, format(finding.baseline),
+                        format(finding.run), format(finding.dropLowerBound), format(finding.tolerance),
+                        String(finding.pairedImages), verdict,
+                    ].joined(separator: " | "))
+            }
         }
-        print(lines.joined(separator: "\n"))
-        let failures = findings.filter(\.isRegression)
-        if failures.isEmpty {
-            print("gate: pass (\(findings.count) method x metric pairs checked)")
+        let overlap = comparison.overlap
+        if overlap.isPartial {
+            lines.append(
+                "gate: paired \(overlap.pairedImages) images (baseline has \(overlap.baselineImages), "
+                    + "run has \(overlap.runImages))")
+        }
+        let pairs = comparison.findings.count
+        let scope = "\(pairs) method x metric pairs on \(overlap.pairedImages) paired images"
+        if comparison.passed {
+            lines.append("gate: pass (\(scope))")
         } else {
-            print("gate: FAIL, \(failures.count) of \(findings.count) regressed or missing:")
-            for failure in failures { print("  \(failure.method) \(failure.metric)") }
-            throw ExitCode(1)
+            lines.append("gate: FAIL (\(comparison.failures.count) of \(scope) regressed or missing)")
         }
+        return lines
     }
 
     static func format(_ value: Double) -> String {

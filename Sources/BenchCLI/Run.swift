@@ -162,6 +162,10 @@ struct Run: ParsableCommand {
             try manifest.checkResumable(existing, folder: outPath)
         }
         let directory = try RunDirectory(folder)
+        for block in directory.damagedBlocks {
+            Self.log(
+                "warning: \(outPath)/\(RunDirectory.perImageName): \(block); dropped, the image is evaluated again")
+        }
         try directory.writeManifest(manifest.data(finished: nil))
         let run = try BenchmarkRun(setup: setup, directory: directory)
         let already = indices.filter { directory.completed.contains($0) }.count

@@ -1,17 +1,27 @@
 /// Compares a run with a stored baseline image by image and decides whether any method got worse.
 ///
+/// The two runs must cover the same images (by image id): with none in common the gate refuses
+/// (``GateError/noSharedImages(baselineImages:runImages:)``), and with some in one run only it refuses unless
+/// ``allowPartial`` is set (``GateError/partialOverlap(paired:baselineImages:runImages:)``); a partial
+/// comparison reports how many images it paired (``Comparison/overlap``).
+///
 /// For each method × metric present in the baseline (curve points, `.denominator` halves and sweep rows aside:
-/// a dataset-level optimum such as MaxBoxAcc or PxAP has no per-image value to pair), the
-/// images evaluated in both runs are paired and the drop `baseline − run` (sign flipped for metrics where
-/// lower is better) is resampled with a paired percentile bootstrap. A regression is a drop whose one-sided
-/// 95 % lower bound (the 5th percentile of the bootstrap distribution) exceeds the metric's tolerance: the
-/// metric dropped by more than the tolerance with 95 % confidence. Identical runs give zero drop and pass;
-/// a method or metric missing from the run fails.
+/// a dataset-level optimum such as MaxBoxAcc or PxAP has no per-image value to pair), the images evaluated in
+/// both runs are paired and the drop `baseline − run`, turned into "how much worse" by the metric's
+/// ``MetricDirection`` (looked up in ``MetricDirection/table``; an unknown metric is
+/// ``GateError/unknownMetric(method:metric:)``), is resampled with a paired percentile bootstrap. A
+/// regression is a drop whose one-sided 95 % lower bound (the 5th percentile of the bootstrap distribution)
+/// exceeds the metric's tolerance: the metric got worse by more than the tolerance with 95 % confidence.
+/// Identical runs give zero drop and pass; a method or metric missing from the run fails. Failure counts
+/// (`map-constant`, `map-nonfinite`, `method-failed`) are lower-better, so a rise regresses and a fall does
+/// not; `method-failed`, written only where a method failed, counts 0 on the method's other images.
 public struct RegressionGate: Sendable {
     /// The verdict for one method × metric.
     public struct Finding: Equatable, Sendable {
         public var method: String
         public var metric: String
+        /// Which way the metric improves.
+        public var direction: MetricDirection
         /// Baseline and run values on the paired images.
         public var baseline: Double
         public var run: Double
@@ -24,33 +34,66 @@ public struct RegressionGate: Sendable {
         public var missing: Bool
     }
 
+    /// How the two runs' images overlap (by image id).
+    public struct ImageOverlap: Equatable, Sendable {
+        /// Images in the baseline.
+        public var baselineImages: Int
+        /// Images in the run.
+        public var runImages: Int
+        /// Images in both.
+        public var pairedImages: Int
+
+        /// Whether some image is in one run only.
+        public var isPartial: Bool { pairedImages != baselineImages || pairedImages != runImages }
+    }
+
+    /// The outcome of a comparison the gate could make.
+    public struct Comparison: Equatable, Sendable {
+        public var overlap: ImageOverlap
+        /// Every baseline method × metric, in baseline order.
+        public var findings: [Finding]
+
+        /// The findings that fail the gate: regressions and missing pairs.
+        public var failures: [Finding] { findings.filter(\.isRegression) }
+        /// Whether nothing regressed and nothing is missing.
+        public var passed: Bool { failures.isEmpty }
+    }
+
     /// Absolute tolerance per metric name; `defaultTolerance` for the rest.
     public var tolerances: [String: Double]
     public var defaultTolerance: Double
-    /// Substrings of metric names where lower values are better (MoRF / deletion / positive perturbation).
-    public var lowerIsBetter: [String]
+    /// Whether runs whose images only partly overlap are compared on the shared images (else refused).
+    public var allowPartial: Bool
     public var bootstrap: Bootstrap
 
     public init(
-        tolerances: [String: Double] = [:], defaultTolerance: Double = 0.01,
-        lowerIsBetter: [String] = ["morf", "deletion", "positive"], bootstrap: Bootstrap = Bootstrap(resamples: 2000)
+        tolerances: [String: Double] = [:], defaultTolerance: Double = 0.01, allowPartial: Bool = false,
+        bootstrap: Bootstrap = Bootstrap(resamples: 2000)
     ) {
         self.tolerances = tolerances
         self.defaultTolerance = defaultTolerance
-        self.lowerIsBetter = lowerIsBetter
+        self.allowPartial = allowPartial
         self.bootstrap = bootstrap
     }
 
-    /// Whether lower values of `metric` are better.
-    public func isLowerBetter(_ metric: String) -> Bool {
-        let name = metric.lowercased()
-        return lowerIsBetter.contains { name.contains($0) }
-    }
-
     /// The findings for every baseline method × metric, in baseline order.
-    public func compare(baseline: [ResultRow], run: [ResultRow]) -> [Finding] {
-        let baselineSeries = Self.series(baseline)
-        let runSeries = Self.series(run)
+    /// - Throws: ``GateError`` when the runs share no image, share only some without ``allowPartial``, or
+    ///   hold a metric without a known direction.
+    public func compare(baseline: [ResultRow], run: [ResultRow]) throws(GateError) -> Comparison {
+        let baselineImages = Set(baseline.map(\.imageID))
+        let runImages = Set(run.map(\.imageID))
+        let overlap = ImageOverlap(
+            baselineImages: baselineImages.count, runImages: runImages.count,
+            pairedImages: baselineImages.intersection(runImages).count)
+        guard overlap.pairedImages > 0 else {
+            throw .noSharedImages(baselineImages: overlap.baselineImages, runImages: overlap.runImages)
+        }
+        if overlap.isPartial && !allowPartial {
+            throw .partialOverlap(
+                paired: overlap.pairedImages, baselineImages: overlap.baselineImages, runImages: overlap.runImages)
+        }
+        let baselineSeries = try Self.series(baseline)
+        let runSeries = try Self.series(run)
         var findings: [Finding] = []
         for key in baselineSeries.order {
             guard let base = baselineSeries.values[key] else { continue }
@@ -58,13 +101,14 @@ public struct RegressionGate: Sendable {
             guard let current = runSeries.values[key] else {
                 findings.append(
                     Finding(
-                        method: key.method, metric: key.metric, baseline: .nan, run: .nan, dropLowerBound: .nan,
-                        tolerance: tolerance, pairedImages: 0, isRegression: true, missing: true))
+                        method: key.method, metric: key.metric, direction: key.direction, baseline: .nan, run: .nan,
+                        dropLowerBound: .nan, tolerance: tolerance, pairedImages: 0, isRegression: true,
+                        missing: true))
                 continue
             }
             findings.append(compare(key: key, base: base, current: current, tolerance: tolerance))
         }
-        return findings
+        return Comparison(overlap: overlap, findings: findings)
     }
 
     private func compare(key: SeriesKey, base: [String: Pair], current: [String: Pair], tolerance: Double)
@@ -73,7 +117,7 @@ public struct RegressionGate: Sendable {
         let images = base.keys.filter { current[$0] != nil }.sorted()
         let basePairs = images.compactMap { base[$0] }
         let runPairs = images.compactMap { current[$0] }
-        let sign: Double = isLowerBetter(key.metric) ? -1 : 1
+        let sign = key.direction.worseningSign
         func value(_ pairs: [Pair], _ indices: [Int]) -> Double {
             var top = 0.0
             var bottom = 0.0
@@ -91,14 +135,15 @@ public struct RegressionGate: Sendable {
         }.filter { !$0.isNaN }
         let lowerBound = drops.isEmpty ? .nan : Bootstrap.percentile(drops, 0.05)
         return Finding(
-            method: key.method, metric: key.metric, baseline: baseValue, run: runValue, dropLowerBound: lowerBound,
-            tolerance: tolerance, pairedImages: images.count,
+            method: key.method, metric: key.metric, direction: key.direction, baseline: baseValue, run: runValue,
+            dropLowerBound: lowerBound, tolerance: tolerance, pairedImages: images.count,
             isRegression: !lowerBound.isNaN && lowerBound > tolerance, missing: false)
     }
 
     struct SeriesKey: Hashable {
         var method: String
         var metric: String
+        var direction: MetricDirection
     }
 
     /// A per-image value as a ratio: plain metrics have denominator 1, so means and dataset-level ratios
@@ -109,22 +154,32 @@ public struct RegressionGate: Sendable {
     }
 
     /// Per method × metric, the value of each image id; ratio metrics joined from their two halves. Images
-    /// where a plain metric is NaN are left out.
-    static func series(_ rows: [ResultRow]) -> (order: [SeriesKey], values: [SeriesKey: [String: Pair]]) {
+    /// where a plain metric is NaN are left out; a metric in ``MetricDirection/recordedOnlyWhenNonzero`` is 0
+    /// on every image where its method has other rows.
+    static func series(_ rows: [ResultRow]) throws(GateError) -> (
+        order: [SeriesKey], values: [SeriesKey: [String: Pair]]
+    ) {
         var order: [SeriesKey] = []
         var values: [SeriesKey: [String: Pair]] = [:]
-        var denominators: [SeriesKey: [String: Double]] = [:]
+        var denominators: [String: [String: [String: Double]]] = [:]
+        var methods: [String] = []
+        var imagesOfMethod: [String: Set<String>] = [:]
         for row in rows
         where row.method != ResultRow.imageMethod && !row.metric.hasPrefix("curve:") && !row.metric.hasPrefix("sweep:")
         {
+            guard let direction = MetricDirection.direction(of: row.metric) else {
+                throw .unknownMetric(method: row.method, metric: row.metric)
+            }
+            if imagesOfMethod[row.method] == nil { methods.append(row.method) }
+            imagesOfMethod[row.method, default: []].insert(row.imageID)
             if row.metric.hasSuffix(".denominator") {
-                let key = SeriesKey(method: row.method, metric: String(row.metric.dropLast(".denominator".count)))
-                denominators[key, default: [:]][row.imageID] = row.value
+                let name = String(row.metric.dropLast(".denominator".count))
+                denominators[row.method, default: [:]][name, default: [:]][row.imageID] = row.value
                 continue
             }
             let isNumerator = row.metric.hasSuffix(".numerator")
             let name = isNumerator ? String(row.metric.dropLast(".numerator".count)) : row.metric
-            let key = SeriesKey(method: row.method, metric: name)
+            let key = SeriesKey(method: row.method, metric: name, direction: direction)
             if values[key] == nil {
                 order.append(key)
                 values[key] = [:]
@@ -132,13 +187,27 @@ public struct RegressionGate: Sendable {
             guard !row.value.isNaN else { continue }
             values[key]?[row.imageID] = Pair(numerator: row.value, denominator: isNumerator ? .nan : 1)
         }
-        for (key, byImage) in denominators {
+        for key in order {
+            guard let byImage = denominators[key.method]?[key.metric] else { continue }
             for (image, denominator) in byImage where values[key]?[image] != nil {
                 values[key]?[image]?.denominator = denominator
             }
         }
         for key in order {
             values[key] = values[key]?.filter { !$0.value.denominator.isNaN }
+        }
+        for metric in MetricDirection.recordedOnlyWhenNonzero.sorted() {
+            guard let direction = MetricDirection.direction(of: metric) else { continue }
+            for method in methods {
+                let key = SeriesKey(method: method, metric: metric, direction: direction)
+                if values[key] == nil {
+                    order.append(key)
+                    values[key] = [:]
+                }
+                for image in imagesOfMethod[method] ?? [] where values[key]?[image] == nil {
+                    values[key]?[image] = Pair(numerator: 0, denominator: 1)
+                }
+            }
         }
         return (order, values)
     }

@@ -5,15 +5,27 @@ import Foundation
 ///
 /// Each image's rows are written as one block ending in a status row (``ResultRow/statusMetric``) and made
 /// durable (`fsync`) before the next image starts. A run killed at any point (Ctrl-C, SIGTERM, power loss)
-/// leaves at most one incomplete block at the end of the file; ``open(_:)`` cuts it off, so the resumed run
+/// leaves at most one incomplete block at the end of the file; ``init(_:)`` cuts it off, so the resumed run
 /// redoes exactly the images that had not finished and the tables equal those of an uninterrupted run.
+///
+/// Damage inside the file is detected too: just before its status row each block carries a seal row
+/// (``BlockSeal``: `index,image_id,label,_image,seal:fnv1a64:<16 hex digits>,<row count>`), the number of the
+/// block's rows and the FNV-1a 64 checksum of their bytes and of the status line. On opening, a complete block
+/// whose rows disagree with its seal (a row deleted, altered or garbled), that lacks its status row, or that
+/// lacks a seal after sealed blocks, is dropped from the file and listed in ``damagedBlocks``; the blocks after
+/// it are kept, and the resumed run evaluates the dropped images again (appended at the end). Folders written
+/// before seals existed have no seal rows and open as before; blocks appended to them are sealed.
 public final class RunDirectory {
     /// The folder.
     public let url: URL
     /// Dataset indices whose block is complete (evaluated, filtered or skipped).
     public private(set) var completed: Set<Int>
-    /// The rows already in `per_image.csv` (status rows included).
+    /// The rows already in `per_image.csv` (status rows included, seal rows left out).
     public private(set) var rows: [ResultRow]
+    /// The complete image blocks found damaged when the folder was opened (a row deleted or altered inside
+    /// `per_image.csv`), in file order: dropped from the file, so their images are not in ``completed`` and a
+    /// resumed run evaluates them again. Empty for an intact folder; a command should warn about each.
+    public let damagedBlocks: [DamagedBlock]
     /// The sweep histograms of the completed images, summed per method and metric (the per-image lines stay
     /// on disk).
     public private(set) var histograms: PooledHistograms
@@ -34,8 +46,8 @@ public final class RunDirectory {
     /// The header of `skipped.csv`.
     public static let skippedHeader = "index,image_id,path,reason"
 
-    /// Opens `url` for appending, creating it and its files when new, and drops an incomplete last block
-    /// left by a killed run (from both files).
+    /// Opens `url` for appending, creating it and its files when new, drops an incomplete last block left by a
+    /// killed run (from both files) and drops damaged blocks (listed in ``damagedBlocks``).
     public init(_ url: URL) throws(ReportError) {
         self.url = url
         let manager = FileManager.default
@@ -46,8 +58,13 @@ public final class RunDirectory {
         }
         let perImageURL = url.appendingPathComponent(Self.perImageName)
         let skippedURL = url.appendingPathComponent(Self.skippedName)
-        let (rows, keptBytes) = try Self.readCompleteBlocks(perImageURL)
-        self.rows = rows
+        let reading = try Self.readCompleteBlocks(perImageURL)
+        var keptBytes = reading.completeBytes
+        if !reading.damaged.isEmpty {
+            keptBytes = try Self.dropDamagedBlocks(perImageURL, keeping: reading)
+        }
+        rows = reading.rows
+        damagedBlocks = reading.damaged
         completed = Set(rows.filter { $0.metric == ResultRow.statusMetric }.map(\.index))
         perImage = try Self.openForAppend(perImageURL, header: ResultRow.header, keepingBytes: keptBytes)
         let keptSkipped = try Self.readSkipped(skippedURL, keeping: completed)
@@ -126,7 +143,7 @@ public final class RunDirectory {
         try Self.write(lines.map { $0.csvLine + "\n" }.joined(), to: handle, path: histogramsURL.path)
     }
 
-    /// Appends one image's rows and its status row as one block, and makes it durable.
+    /// Appends one image's rows, its seal (``BlockSeal``) and its status row as one block, and makes it durable.
     ///
     /// The image's `histograms` are written and made durable first: until the block's status row is on disk
     /// the image is not complete, and ``init(_:)`` drops histograms of incomplete images, so a run killed
@@ -141,7 +158,8 @@ public final class RunDirectory {
         let statusRow = ResultRow(
             index: index, imageID: imageID, label: label, method: ResultRow.imageMethod,
             metric: ResultRow.statusMetric, value: status.rawValue)
-        let block = (imageRows + [statusRow]).map { $0.csvLine + "\n" }.joined()
+        let seal = BlockSeal(rows: imageRows, status: statusRow).row(closing: statusRow)
+        let block = (imageRows + [seal, statusRow]).map { $0.csvLine + "\n" }.joined()
         try Self.write(block, to: perImage, path: url.appendingPathComponent(Self.perImageName).path)
         rows.append(contentsOf: imageRows)
         rows.append(statusRow)
@@ -185,48 +203,6 @@ public final class RunDirectory {
     }
 
     // MARK: - Files
-
-    /// The rows of every complete block and the byte length they occupy (header included); nil bytes when
-    /// the file does not exist.
-    static func readCompleteBlocks(_ url: URL) throws(ReportError) -> ([ResultRow], Int?) {
-        guard FileManager.default.fileExists(atPath: url.path) else { return ([], nil) }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .io(path: url.path, reason: error.localizedDescription)
-        }
-        var rows: [ResultRow] = []
-        var kept: [ResultRow] = []
-        var keptBytes = 0
-        var offset = 0
-        var lineNumber = 0
-        let bytes = [UInt8](data)
-        while offset < bytes.count {
-            guard let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else { break }
-            lineNumber += 1
-            let line = String(decoding: bytes[offset..<newline], as: UTF8.self)
-            offset = newline + 1
-            if lineNumber == 1 {
-                guard line == ResultRow.header else {
-                    throw .malformed(path: url.path, line: 1, reason: "not a per_image.csv header")
-                }
-                keptBytes = offset
-                continue
-            }
-            guard let row = ResultRow(csvLine: Substring(line)) else {
-                // A torn write can only be the last block; anything after a bad line is discarded with it.
-                break
-            }
-            rows.append(row)
-            if row.method == ResultRow.imageMethod && row.metric == ResultRow.statusMetric {
-                kept.append(contentsOf: rows)
-                rows.removeAll()
-                keptBytes = offset
-            }
-        }
-        return (kept, keptBytes == 0 ? nil : keptBytes)
-    }
 
     /// The data lines of `skipped.csv` whose index is in `completed` (an entry written just before a kill
     /// belongs to an image that will be redone), each distinct line once.

@@ -2,9 +2,12 @@ import Foundation
 
 /// Reads the per-image rows of one or several run folders (the shards of a split run) as one run.
 public enum RunMerge {
-    /// The rows of every complete image block in `folders`, ordered by dataset index. An image present in
-    /// two folders must have identical rows (the same image evaluated twice); otherwise the runs are
-    /// incompatible.
+    /// The rows of every complete image block in `folders`, ordered by dataset index (seal rows left out). An
+    /// image present in two folders must have identical rows (the same image evaluated twice); otherwise the
+    /// runs are incompatible.
+    /// - Throws: ``ReportError/damaged(path:blocks:)`` when a folder has a damaged block (``DamagedBlock``): a
+    ///   merge or a gate cannot evaluate the image again, so the folder must be resumed (`bench` with its
+    ///   command) or rerun first.
     public static func rows(of folders: [URL]) throws(ReportError) -> [ResultRow] {
         var blocks: [Int: [ResultRow]] = [:]
         var origin: [Int: String] = [:]
@@ -13,7 +16,9 @@ public enum RunMerge {
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw .io(path: url.path, reason: "no per_image.csv here; is this a run folder?")
             }
-            let (rows, _) = try RunDirectory.readCompleteBlocks(url)
+            let reading = try RunDirectory.readCompleteBlocks(url)
+            guard reading.damaged.isEmpty else { throw .damaged(path: url.path, blocks: reading.damaged) }
+            let rows = reading.rows
             var byIndex: [Int: [ResultRow]] = [:]
             for row in rows { byIndex[row.index, default: []].append(row) }
             for (index, block) in byIndex {
@@ -40,8 +45,9 @@ public enum RunMerge {
     ) throws(ReportError) {
         var taken = Set<Int>()
         for folder in folders {
-            let (rows, _) = try RunDirectory.readCompleteBlocks(
-                folder.appendingPathComponent(RunDirectory.perImageName))
+            let rows = try RunDirectory.readCompleteBlocks(
+                folder.appendingPathComponent(RunDirectory.perImageName)
+            ).rows
             let completed = Set(rows.filter { $0.metric == ResultRow.statusMetric }.map(\.index))
             let fresh = completed.subtracting(taken)
             try RunDirectory.forEachHistogram(

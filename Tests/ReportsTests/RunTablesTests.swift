@@ -3,7 +3,7 @@ import Testing
 
 @testable import Reports
 
-@Suite("Tables, merging and the regression gate")
+@Suite("Tables and merging")
 struct RunTablesTests {
     @Test("means skip NaN, ratios sum numerators and denominators, curves average per step")
     func aggregationRules() throws {
@@ -73,44 +73,5 @@ struct RunTablesTests {
         changed[0].value += 0.5
         try RunDirectory(second).append(changed, index: 0, imageID: "img_0", label: "x", status: .evaluated)
         #expect(throws: ReportError.self) { _ = try RunMerge.rows(of: [first, second]) }
-    }
-
-    /// Rows of `count` images with an IoU around 0.5 and a MoRF area where lower is better.
-    static func gateRows(count: Int, iouShift: Double = 0, morfShift: Double = 0) -> [ResultRow] {
-        (0..<count).flatMap { index -> [ResultRow] in
-            let noise = Double((index * 37) % 11) / 50
-            return [
-                ResultRow(
-                    index: index, imageID: "i\(index)", label: "c", method: "agc", metric: "iou",
-                    value: 0.5 + noise + iouShift),
-                ResultRow(
-                    index: index, imageID: "i\(index)", label: "c", method: "agc", metric: "auc_morf",
-                    value: 0.3 + noise + morfShift),
-            ]
-        }
-    }
-
-    @Test("the gate passes two identical runs and a drop within tolerance")
-    func gatePasses() {
-        let gate = RegressionGate(defaultTolerance: 0.02)
-        let baseline = Self.gateRows(count: 60)
-        #expect(gate.compare(baseline: baseline, run: baseline).allSatisfy { !$0.isRegression })
-        let small = Self.gateRows(count: 60, iouShift: -0.01, morfShift: 0.01)
-        #expect(gate.compare(baseline: baseline, run: small).allSatisfy { !$0.isRegression })
-    }
-
-    @Test("the gate fails an injected drop, in the right direction for lower-is-better metrics")
-    func gateFails() throws {
-        let gate = RegressionGate(defaultTolerance: 0.02)
-        let baseline = Self.gateRows(count: 60)
-        let worseIoU = gate.compare(baseline: baseline, run: Self.gateRows(count: 60, iouShift: -0.05))
-        #expect(worseIoU.filter(\.isRegression).map(\.metric) == ["iou"])
-        let worseMoRF = gate.compare(baseline: baseline, run: Self.gateRows(count: 60, morfShift: 0.05))
-        #expect(worseMoRF.filter(\.isRegression).map(\.metric) == ["auc_morf"])
-        let betterMoRF = gate.compare(baseline: baseline, run: Self.gateRows(count: 60, morfShift: -0.05))
-        #expect(betterMoRF.allSatisfy { !$0.isRegression })
-        let missing = gate.compare(baseline: baseline, run: baseline.filter { $0.metric == "iou" })
-        let finding = try #require(missing.first { $0.metric == "auc_morf" })
-        #expect(finding.isRegression && finding.missing)
     }
 }
