@@ -205,9 +205,9 @@ public struct FolderDataset: Dataset {
         let levels = MaskLevels.storedValues(try MaskLevels.decodePNG(maskPath))
         let imageSize = try ImageHeaderProbe.size(ofImageAt: imagePath)
         guard levels.width == imageSize.width, levels.height == imageSize.height else {
-            throw DatasetError.sizeMismatch(
-                path: maskPath, expected: "\(imageSize.width)x\(imageSize.height)",
-                found: "\(levels.width)x\(levels.height)")
+            throw DatasetError.maskSizeMismatch(
+                maskPath: maskPath, maskWidth: levels.width, maskHeight: levels.height, imagePath: imagePath,
+                imageWidth: imageSize.width, imageHeight: imageSize.height)
         }
         let voidLevel: UInt8?
         switch voidRule {

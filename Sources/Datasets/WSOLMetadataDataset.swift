@@ -227,7 +227,9 @@ public struct WSOLMetadataDataset: Dataset {
             id: imageID, imagePath: imagePath, image: Lazy { try ImageDecoder.decodeRGB(contentsOf: imagePath) },
             declaredSize: record.size, labels: [label],
             objects: record.boxes.map { AnnotatedObject(classIndex: label, box: $0.box) },
-            segmentation: segmentation)
+            segmentation: segmentation,
+            annotationPath: record.size == nil ? nil : TextTable.join(metadataDirectory, "image_sizes.txt"),
+            masksMatchImage: false)
     }
 
     /// wsolevaluation's `get_mask` at the masks' own size: union of the binarised instances, plus the binarised
