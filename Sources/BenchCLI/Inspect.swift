@@ -56,7 +56,10 @@ struct Inspect: ParsableCommand {
             "invalid samples by kind: "
                 + kinds.keys.sorted().map { "\($0) \(kinds[$0]?.count ?? 0)" }.joined(separator: ", "))
         let listed = maxListed > 0 ? Array(report.failures.prefix(maxListed)) : report.failures
-        for failure in listed { print("  \(failure.sampleID)  [\(failure.error.kind)]  \(failure.error)") }
+        for failure in listed {
+            let note = failure.runNote.isEmpty ? "" : "  " + failure.runNote
+            print("  \(failure.sampleID)  [\(failure.error.kind)]  \(failure.error)\(note)")
+        }
         if listed.count < report.failures.count { print("  ... \(report.failures.count - listed.count) more") }
         throw ExitCode(1)
     }

@@ -96,7 +96,7 @@ public struct CUBDataset: Dataset {
         self.root = root
         self.split = options.split.rawValue
         self.maskThreshold = options.maskThreshold
-        guard TextTable.isDirectory(root) else { throw DatasetError.missingFile(path: root) }
+        try TextTable.requireFolder(root)
         guard TextTable.isDirectory(TextTable.join(root, "images")) else {
             throw DatasetError.missingFile(path: TextTable.join(root, "images"))
         }

@@ -95,7 +95,7 @@ public struct FolderDataset: Dataset {
         self.root = root
         self.split = options.split
         self.voidRule = options.voidRule
-        guard TextTable.isDirectory(root) else { throw DatasetError.missingFile(path: root) }
+        try TextTable.requireFolder(root)
         let imagesFolder = TextTable.join(root, "images")
         guard TextTable.isDirectory(imagesFolder) else { throw DatasetError.missingFile(path: imagesFolder) }
 

@@ -63,7 +63,7 @@ public struct ImageNetValDataset: Dataset {
     ///   found, ``DatasetError/malformedAnnotation(path:reason:)`` for an unreadable synset list or CSV header.
     public init(root: String, options: Options = Options()) throws {
         let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-        guard VOCDataset.isDirectory(trimmed) else { throw DatasetError.missingFile(path: trimmed) }
+        try TextTable.requireFolder(trimmed)
         let images = try Self.findImages(root: trimmed, options: options)
         let source = try Self.findAnnotations(root: trimmed, images: images, options: options)
         let synsets = try Self.readSynsets(root: trimmed, images: images, options: options)
