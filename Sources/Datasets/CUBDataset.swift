@@ -90,6 +90,8 @@ public struct CUBDataset: Dataset {
     ///   - root: the `CUB_200_2011` folder.
     ///   - options: split, segmentation folder and mask threshold.
     /// - Throws: ``DatasetError/missingFile(path:)`` for a missing index file or folder,
+    ///   ``DatasetError/notAFolder(path:)`` when `root` is a file, ``DatasetError/badSplitID(path:line:id:reason:)``
+    ///   for an `images.txt` path that repeats or has a `..` component,
     ///   ``DatasetError/malformedAnnotation(path:reason:)`` for a line that does not parse (naming the line),
     ///   ``DatasetError/invalidLayout(path:reason:)`` for class ids that are not 1...N or duplicate image ids.
     public init(root: String, options: Options = Options()) throws {

@@ -88,6 +88,7 @@ public struct FolderDataset: Dataset {
 
     /// Opens a folder dataset: lists `images/` and `masks/`, reads `labels.csv`, `boxes.json`, `classes.txt`.
     /// - Throws: ``DatasetError/missingFile(path:)`` when `root` or `images/` is absent;
+    ///   ``DatasetError/notAFolder(path:)`` when `root` is a file;
     ///   ``DatasetError/invalidLayout(path:reason:)`` for two images or two masks with one stem, a `labels.csv`
     ///   without the `id,label` header, or a duplicate name in `classes.txt`;
     ///   ``DatasetError/malformedAnnotation(path:reason:)`` for CSV or JSON that does not parse.

@@ -3,8 +3,9 @@ import Foundation
 extension VOCDataset {
     /// Finds the `VOC2012` folder from what the user gave: the folder itself (it holds `Annotations/`), or
     /// `VOC2012/`, `VOCdevkit/VOC2012/` or `trainval/VOCdevkit/VOC2012/` below it.
-    /// - Throws: ``DatasetError/missingFile(path:)`` when `root` does not exist,
-    ///   ``DatasetError/invalidLayout(path:reason:)`` when none of those holds `Annotations/` and `JPEGImages/`.
+    /// - Throws: ``DatasetError/missingFile(path:)`` when `root` does not exist, ``DatasetError/notAFolder(path:)``
+    ///   when it is a file, ``DatasetError/invalidLayout(path:reason:)`` when none of those holds `Annotations/`
+    ///   and `JPEGImages/`.
     public static func resolveRoot(_ root: String) throws -> String {
         let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         try TextTable.requireFolder(trimmed)
