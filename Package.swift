@@ -116,7 +116,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HarnessTests",
-            dependencies: ["Harness", "Datasets", "ViT", "Explainers", "Evaluation", "Reports", "TestSupport"]
+            dependencies: [
+                "Harness", "Datasets", "Imaging", "ViT", "Explainers", "Evaluation", "Reports", "TestSupport",
+            ]
         ),
         .testTarget(
             name: "ReportsTests",
@@ -134,7 +136,9 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchCLITests",
-            dependencies: ["BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports", "Harness", "Explainers"]
+            dependencies: [
+                "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports", "Harness", "Explainers", "TestSupport",
+            ]
         ),
     ]
 )

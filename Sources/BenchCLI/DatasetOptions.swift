@@ -45,13 +45,23 @@ struct DatasetOptions: ParsableArguments {
     @Option(name: .customLong("class-names"), help: "wsol: a file with one class name per line.")
     var classNamesFile: String?
 
+    @Option(name: .customLong("max-image-pixels"), help: PixelLimitOption.help)
+    var maxImagePixels: Int?
+
+    /// Checks the options that need no file system (ArgumentParser calls it for every command using the group).
+    func validate() throws {
+        try PixelLimitOption.validate(maxImagePixels)
+    }
+
     /// The split this command reads.
     var resolvedSplit: String { split ?? dataset?.defaultSplit ?? "val" }
 
-    /// Opens the dataset, reading its index.
+    /// Opens the dataset, reading its index, and applies `--max-image-pixels` to the whole process (every image
+    /// and mask decoded afterwards, on any thread, is held to it).
     /// - Throws: `DatasetError` for a missing root or a wrong layout, `ValidationError` for a bad option.
     func open() throws -> any Dataset {
         guard let dataset, let root else { throw ValidationError("Give both --dataset and --root.") }
+        try PixelLimitOption.apply(maxImagePixels)
         switch dataset {
         case .voc, .synthetic:
             guard let imageSet = VOCDataset.ImageSet(rawValue: vocImageSet.capitalized) else {

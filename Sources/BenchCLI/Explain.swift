@@ -42,6 +42,9 @@ struct Explain: ParsableCommand {
     @Option(help: "OpenBLAS threads (default: OpenBLAS's own).")
     var threads: Int?
 
+    @Option(name: .customLong("max-image-pixels"), help: PixelLimitOption.help)
+    var maxImagePixels: Int?
+
     func validate() throws {
         guard FileManager.default.fileExists(atPath: image) else { throw ValidationError("\(image): image not found.") }
         guard ExplanationReport.TargetChoice(targetClass) != nil else {
@@ -52,11 +55,13 @@ struct Explain: ParsableCommand {
         }
         try modelOptions.validateOptions()
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
+        try PixelLimitOption.validate(maxImagePixels)
         _ = try methodList()
     }
 
     func run() throws {
         if let threads { BLAS.threadCount = threads }
+        try PixelLimitOption.apply(maxImagePixels)
         let methods = try methodList()
         guard let target = ExplanationReport.TargetChoice(targetClass) else { throw ValidationError("--class") }
         let loaded = try modelOptions.load(defaultPolicy: .squash, warn: Self.log)

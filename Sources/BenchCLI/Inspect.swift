@@ -9,8 +9,10 @@ struct Inspect: ParsableCommand {
         discussion: """
             Opens the dataset as a run would, parses every annotation of the split and checks that each image \
             file exists and each box lies inside its image. With --decode it also decodes every image and mask \
-            and checks their sizes and that each labelled class has mask pixels. Exits with status 1 when a \
-            sample is invalid, so it can guard a script.
+            and checks their sizes and that each labelled class has mask pixels, with the same check a run makes, \
+            so a run skips exactly these samples (a failure of a mask alone is marked: a run skips it only when its \
+            protocol's ground truth uses that mask). Exits with status 1 when a sample is invalid, so it can \
+            guard a script.
             """)
 
     @OptionGroup var datasetOptions: DatasetOptions
@@ -56,7 +58,10 @@ struct Inspect: ParsableCommand {
             "invalid samples by kind: "
                 + kinds.keys.sorted().map { "\($0) \(kinds[$0]?.count ?? 0)" }.joined(separator: ", "))
         let listed = maxListed > 0 ? Array(report.failures.prefix(maxListed)) : report.failures
-        for failure in listed { print("  \(failure.sampleID)  [\(failure.error.kind)]  \(failure.error)") }
+        for failure in listed {
+            let note = failure.runNote.isEmpty ? "" : "  " + failure.runNote
+            print("  \(failure.sampleID)  [\(failure.error.kind)]  \(failure.error)\(note)")
+        }
         if listed.count < report.failures.count { print("  ... \(report.failures.count - listed.count) more") }
         throw ExitCode(1)
     }

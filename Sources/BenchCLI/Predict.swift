@@ -30,6 +30,9 @@ struct Predict: ParsableCommand {
     @Option(help: "OpenBLAS threads (default: OpenBLAS's own, all cores unless OPENBLAS_NUM_THREADS says otherwise).")
     var threads: Int?
 
+    @Option(name: .customLong("max-image-pixels"), help: PixelLimitOption.help)
+    var maxImagePixels: Int?
+
     func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be positive.") }
         guard !images.isEmpty else { throw ValidationError("Give at least one --image.") }
@@ -38,11 +41,13 @@ struct Predict: ParsableCommand {
             throw ValidationError("\(path): image not found.")
         }
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
+        try PixelLimitOption.validate(maxImagePixels)
         try modelOptions.validateOptions()
     }
 
     func run() throws {
         if let threads { BLAS.threadCount = threads }
+        try PixelLimitOption.apply(maxImagePixels)
         let loaded = try modelOptions.load(defaultPolicy: nil, warn: Self.log)
         let config = loaded.model.config
         let settings = loaded.preprocessing

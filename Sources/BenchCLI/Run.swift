@@ -121,6 +121,7 @@ struct Run: ParsableCommand {
         let isDemo = datasetOptions.dataset == nil
         let dataset: any Dataset
         if isDemo {
+            try PixelLimitOption.apply(datasetOptions.maxImagePixels)
             dataset = try SyntheticCache.openValidation(log: quiet ? { _ in } : Self.log)
         } else {
             dataset = try datasetOptions.open()

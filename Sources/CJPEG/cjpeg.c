@@ -48,7 +48,7 @@ struct cjpeg_decoder {
     char message[CJPEG_MESSAGE_LENGTH];
 };
 
-cjpeg_decoder *cjpeg_decoder_open(const uint8_t *data, size_t size, cjpeg_image *image) {
+cjpeg_decoder *cjpeg_decoder_open(const uint8_t *data, size_t size, uint64_t max_pixels, cjpeg_image *image) {
     memset(image, 0, sizeof(*image));
     if (size < 3 || data[0] != 0xFF || data[1] != 0xD8) {
         snprintf(image->message, CJPEG_MESSAGE_LENGTH, "not a JPEG file (bad SOI marker)");
@@ -83,10 +83,13 @@ cjpeg_decoder *cjpeg_decoder_open(const uint8_t *data, size_t size, cjpeg_image 
         cinfo->out_color_space = JCS_RGB;
         break;
     }
-    if (cinfo->image_width > 65500 || cinfo->image_height > 65500 ||
-        (unsigned long long)cinfo->image_width * cinfo->image_height > (1ull << 28)) {
-        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "image too large (%ux%u)", cinfo->image_width,
+    /* Refuse a decompression bomb from its frame header, before the pixels are allocated. */
+    if ((uint64_t)cinfo->image_width * (uint64_t)cinfo->image_height > max_pixels) {
+        snprintf(image->message, CJPEG_MESSAGE_LENGTH, "image declares %ux%u pixels", cinfo->image_width,
                  cinfo->image_height);
+        image->width = (int)cinfo->image_width;
+        image->height = (int)cinfo->image_height;
+        image->too_many_pixels = 1;
         jpeg_destroy_decompress(cinfo);
         free(decoder);
         return NULL;
@@ -129,7 +132,7 @@ void cjpeg_decoder_close(cjpeg_decoder *decoder) {
 }
 
 int cjpeg_decode(const uint8_t *data, size_t size, cjpeg_image *image) {
-    cjpeg_decoder *decoder = cjpeg_decoder_open(data, size, image);
+    cjpeg_decoder *decoder = cjpeg_decoder_open(data, size, 1ull << 28, image);
     if (!decoder) return 1;
     size_t bytes = (size_t)image->width * (size_t)image->height * (size_t)image->channels;
     uint8_t *pixels = (uint8_t *)malloc(bytes ? bytes : 1);

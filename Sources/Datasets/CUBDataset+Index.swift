@@ -28,10 +28,12 @@ extension CUBDataset {
         return ordered
     }
 
-    /// `images.txt`: `(image_id, relative path)` in file order; ids must be unique and positive.
+    /// `images.txt`: `(image_id, relative path)` in file order; ids must be unique and positive, and the paths
+    /// (the sample ids) unique, relative and free of `..` components.
     static func readImages(_ path: String) throws -> [(Int, String)] {
         var images: [(Int, String)] = []
         var seen = Set<Int>()
+        var seenPaths: [String: Int] = [:]
         for line in TextTable.lines(try TextTable.readText(path)) {
             guard let (key, rest) = TextTable.keyAndRest(line.text) else {
                 throw DatasetError.malformedAnnotation(
@@ -45,6 +47,8 @@ extension CUBDataset {
             guard seen.insert(imageID).inserted else {
                 throw DatasetError.invalidLayout(path: path, reason: "image id \(imageID) appears twice")
             }
+            try TextTable.checkSplitID(
+                String(rest), form: .relativePath, path: path, line: line.number, seen: &seenPaths)
             images.append((imageID, String(rest)))
         }
         return images

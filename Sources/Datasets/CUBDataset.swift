@@ -90,13 +90,15 @@ public struct CUBDataset: Dataset {
     ///   - root: the `CUB_200_2011` folder.
     ///   - options: split, segmentation folder and mask threshold.
     /// - Throws: ``DatasetError/missingFile(path:)`` for a missing index file or folder,
+    ///   ``DatasetError/notAFolder(path:)`` when `root` is a file, ``DatasetError/badSplitID(path:line:id:reason:)``
+    ///   for an `images.txt` path that repeats or has a `..` component,
     ///   ``DatasetError/malformedAnnotation(path:reason:)`` for a line that does not parse (naming the line),
     ///   ``DatasetError/invalidLayout(path:reason:)`` for class ids that are not 1...N or duplicate image ids.
     public init(root: String, options: Options = Options()) throws {
         self.root = root
         self.split = options.split.rawValue
         self.maskThreshold = options.maskThreshold
-        guard TextTable.isDirectory(root) else { throw DatasetError.missingFile(path: root) }
+        try TextTable.requireFolder(root)
         guard TextTable.isDirectory(TextTable.join(root, "images")) else {
             throw DatasetError.missingFile(path: TextTable.join(root, "images"))
         }
@@ -179,7 +181,8 @@ public struct CUBDataset: Dataset {
     /// RGBA, palette) is read through its first channel, as ``MaskLevels/firstChannel(_:)`` describes. Values are
     /// 0/1 with ``SegmentationMask/Encoding/foreground`` and no void. Loading it throws
     /// ``DatasetError/missingFile(path:)`` when the PNG is absent and
-    /// ``DatasetError/sizeMismatch(path:expected:found:)`` when its size differs from the image's header size.
+    /// ``DatasetError/maskSizeMismatch(maskPath:maskWidth:maskHeight:imagePath:imageWidth:imageHeight:)`` when its
+    /// size differs from the image's header size.
     /// - Throws: the class or box problem found at open time, or ``DatasetError/missingFile(path:)`` for a missing
     ///   image file.
     public func sample(at index: Int) throws -> Sample {
@@ -207,8 +210,9 @@ public struct CUBDataset: Dataset {
         let png = try MaskLevels.decodePNG(maskPath)
         let imageSize = try ImageHeaderProbe.size(ofImageAt: imagePath)
         guard png.width == imageSize.width, png.height == imageSize.height else {
-            throw DatasetError.sizeMismatch(
-                path: maskPath, expected: "\(imageSize.width)x\(imageSize.height)", found: "\(png.width)x\(png.height)")
+            throw DatasetError.maskSizeMismatch(
+                maskPath: maskPath, maskWidth: png.width, maskHeight: png.height, imagePath: imagePath,
+                imageWidth: imageSize.width, imageHeight: imageSize.height)
         }
         let binary = threshold.binarize(MaskLevels.firstChannel(png))
         return SegmentationMask(values: binary, encoding: .foreground, voidValue: nil)

@@ -5,8 +5,11 @@ import Imaging
 ///
 /// `bench inspect` prints it so a user can fix a layout before a long run. The checks are the ones a run
 /// would hit: the annotation parses, the image file exists, boxes lie inside the declared size; with
-/// `decode` also the image and masks decode, masks match the image size and each labelled class has
-/// foreground pixels in a semantic mask.
+/// `decode` also ``Sample/validated(against:masks:)``, the function a run's prefetch thread calls: the image
+/// decodes, its size is the declared one, the masks decode and match the image and each labelled class has
+/// foreground pixels in a semantic mask. Masks are all checked whatever the protocol; a failure that only a
+/// mask causes is marked with its ``SampleFailure/Stage``, since a run skips the sample only when its
+/// protocol's ground truth uses that mask.
 public struct DatasetInspection: Sendable {
     /// Samples checked.
     public private(set) var sampleCount = 0
@@ -45,6 +48,8 @@ public struct DatasetInspection: Sendable {
                 difficultCount += sample.objects.filter(\.isDifficult).count
                 if sample.labels.count > 1 { multiClassCount += 1 }
                 for label in sample.labels { imagesPerClass[label, default: 0] += 1 }
+            } catch let failure as SampleFailure {
+                failures.append(failure)
             } catch let error as DatasetError {
                 failures.append(SampleFailure(sampleID: id, error: error))
             } catch let error as ImageError {
@@ -56,7 +61,7 @@ public struct DatasetInspection: Sendable {
         }
     }
 
-    /// The checks of one sample.
+    /// The checks of one sample; with `decode`, a failure is thrown as a ``SampleFailure`` with its stage.
     static func check(_ sample: Sample, decode: Bool) throws {
         if let path = sample.imagePath, !FileManager.default.fileExists(atPath: path) {
             throw DatasetError.missingFile(path: path)
@@ -73,23 +78,19 @@ public struct DatasetInspection: Sendable {
         }
         guard decode else { return }
         let image = try sample.loadImage()
-        for loader in [sample.segmentation, sample.instances].compactMap({ $0 }) {
-            let mask = try loader.load()
-            if mask.width != image.width || mask.height != image.height {
-                throw DatasetError.sizeMismatch(
-                    path: sample.imagePath ?? sample.id, expected: "\(image.width)x\(image.height)",
-                    found: "\(mask.width)x\(mask.height) mask")
+        do {
+            _ = try sample.validated(against: image, masks: .all)
+        } catch {
+            // Which part failed: the image-level checks, the semantic mask, or only the instance mask.
+            let stage: SampleFailure.Stage
+            if (try? sample.validated(against: image, masks: .none)) == nil {
+                stage = .image
+            } else if (try? sample.validated(against: image, masks: .segmentation)) == nil {
+                stage = .segmentationMask
+            } else {
+                stage = .instanceMask
             }
-        }
-        if let segmentation = try sample.segmentation?.load(), segmentation.encoding == .classIndexPlusOne {
-            for label in sample.labels where !segmentation.foreground(classIndex: label).contains(true) {
-                // A class whose every instance is difficult is void in VOC masks: only flag classes that
-                // have at least one non-difficult object.
-                let hasVisibleObject = sample.objects.contains { $0.classIndex == label && !$0.isDifficult }
-                if hasVisibleObject || sample.objects.isEmpty {
-                    throw DatasetError.emptyMask(path: sample.imagePath ?? sample.id)
-                }
-            }
+            throw SampleFailure(sampleID: sample.id, error: error, stage: stage)
         }
     }
 }

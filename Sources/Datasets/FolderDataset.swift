@@ -88,6 +88,7 @@ public struct FolderDataset: Dataset {
 
     /// Opens a folder dataset: lists `images/` and `masks/`, reads `labels.csv`, `boxes.json`, `classes.txt`.
     /// - Throws: ``DatasetError/missingFile(path:)`` when `root` or `images/` is absent;
+    ///   ``DatasetError/notAFolder(path:)`` when `root` is a file;
     ///   ``DatasetError/invalidLayout(path:reason:)`` for two images or two masks with one stem, a `labels.csv`
     ///   without the `id,label` header, or a duplicate name in `classes.txt`;
     ///   ``DatasetError/malformedAnnotation(path:reason:)`` for CSV or JSON that does not parse.
@@ -95,7 +96,7 @@ public struct FolderDataset: Dataset {
         self.root = root
         self.split = options.split
         self.voidRule = options.voidRule
-        guard TextTable.isDirectory(root) else { throw DatasetError.missingFile(path: root) }
+        try TextTable.requireFolder(root)
         let imagesFolder = TextTable.join(root, "images")
         guard TextTable.isDirectory(imagesFolder) else { throw DatasetError.missingFile(path: imagesFolder) }
 
@@ -205,9 +206,9 @@ public struct FolderDataset: Dataset {
         let levels = MaskLevels.storedValues(try MaskLevels.decodePNG(maskPath))
         let imageSize = try ImageHeaderProbe.size(ofImageAt: imagePath)
         guard levels.width == imageSize.width, levels.height == imageSize.height else {
-            throw DatasetError.sizeMismatch(
-                path: maskPath, expected: "\(imageSize.width)x\(imageSize.height)",
-                found: "\(levels.width)x\(levels.height)")
+            throw DatasetError.maskSizeMismatch(
+                maskPath: maskPath, maskWidth: levels.width, maskHeight: levels.height, imagePath: imagePath,
+                imageWidth: imageSize.width, imageHeight: imageSize.height)
         }
         let voidLevel: UInt8?
         switch voidRule {

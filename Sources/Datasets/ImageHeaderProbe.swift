@@ -15,8 +15,19 @@ package enum ImageHeaderProbe {
     }
 
     /// The width and height declared by the header of image bytes.
-    /// - Throws: ``DatasetError/image(_:)``.
+    /// - Throws: ``DatasetError/image(_:)``, with ``ImageError/tooManyPixels(path:width:height:limit:)`` when the
+    ///   header declares more than ``ImageDecoder/pixelLimit`` pixels (the error a decode would give).
     package static func size(of data: Data, path: String) throws -> (width: Int, height: Int) {
+        let size = try declaredSize(of: data, path: path)
+        do {
+            try ImageDecoder.checkPixelCount(width: size.width, height: size.height, path: path)
+        } catch {
+            throw DatasetError.image(error)
+        }
+        return size
+    }
+
+    private static func declaredSize(of data: Data, path: String) throws -> (width: Int, height: Int) {
         let bytes = [UInt8](data)
         switch ImageDecoder.sniff(data) {
         case .png:

@@ -109,6 +109,12 @@ public struct ImageNetSegmentationDataset: Dataset {
         guard width > 0, height > 0 else {
             throw .image(.corrupt(path: filePath, reason: "\(Self.imageTable)[\(index)] is empty"))
         }
+        do {
+            try ImageDecoder.checkPixelCount(
+                width: width, height: height, path: "\(filePath) \(Self.imageTable)[\(index)]")
+        } catch {
+            throw .image(error)
+        }
         let maskShape: [Int]
         do {
             maskShape = try file.referencedShape(table: Self.maskTable, row: index, extraHops: 1)

@@ -63,7 +63,7 @@ public struct ImageNetValDataset: Dataset {
     ///   found, ``DatasetError/malformedAnnotation(path:reason:)`` for an unreadable synset list or CSV header.
     public init(root: String, options: Options = Options()) throws {
         let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-        guard VOCDataset.isDirectory(trimmed) else { throw DatasetError.missingFile(path: trimmed) }
+        try TextTable.requireFolder(trimmed)
         let images = try Self.findImages(root: trimmed, options: options)
         let source = try Self.findAnnotations(root: trimmed, images: images, options: options)
         let synsets = try Self.readSynsets(root: trimmed, images: images, options: options)
@@ -109,6 +109,7 @@ public struct ImageNetValDataset: Dataset {
     public func sample(at index: Int) throws -> Sample {
         let entry = entries[index]
         var declaredSize: (width: Int, height: Int)?
+        var annotationPath: String?
         let objects: [AnnotatedObject]
         var labels: [Int] = []
         switch entry.annotation {
@@ -116,6 +117,7 @@ public struct ImageNetValDataset: Dataset {
             let parsed = try parseXML(path: path)
             objects = parsed.objects
             declaredSize = parsed.size
+            annotationPath = path
         case .solution(let result):
             objects = try result.get()
         case .folder(let result):
@@ -127,7 +129,7 @@ public struct ImageNetValDataset: Dataset {
         guard FileManager.default.fileExists(atPath: imagePath) else { throw DatasetError.missingFile(path: imagePath) }
         return Sample(
             id: entry.id, imagePath: imagePath, image: Lazy { try ImageDecoder.decodeRGB(contentsOf: imagePath) },
-            declaredSize: declaredSize, labels: labels, objects: objects)
+            declaredSize: declaredSize, labels: labels, objects: objects, annotationPath: annotationPath)
     }
 
     /// Parses one per-image XML: `name` is the wnid; boxes are 0-based inclusive and checked against `size`.

@@ -56,11 +56,16 @@ public struct Sample: Sendable {
     public var segmentation: Lazy<SegmentationMask>?
     /// The instance mask, when the dataset has one (VOC `SegmentationObject`).
     public var instances: Lazy<SegmentationMask>?
+    /// The file that declares ``declaredSize`` (the VOC XML, wsolevaluation's `image_sizes.txt`), for errors.
+    public var annotationPath: String?
+    /// Whether the masks must have the decoded image's size (``validated(against:masks:)`` checks it). `false`
+    /// where the reference code resizes masks of any size itself (wsolevaluation's OpenImages masks).
+    public var masksMatchImage: Bool
 
     public init(
         id: String, imagePath: String?, image: Lazy<RGBImage>, declaredSize: (width: Int, height: Int)? = nil,
         labels: [Int], objects: [AnnotatedObject] = [], segmentation: Lazy<SegmentationMask>? = nil,
-        instances: Lazy<SegmentationMask>? = nil
+        instances: Lazy<SegmentationMask>? = nil, annotationPath: String? = nil, masksMatchImage: Bool = true
     ) {
         self.id = id
         self.imagePath = imagePath
@@ -70,6 +75,8 @@ public struct Sample: Sendable {
         self.objects = objects
         self.segmentation = segmentation
         self.instances = instances
+        self.annotationPath = annotationPath
+        self.masksMatchImage = masksMatchImage
     }
 
     /// Decodes the image.

@@ -3,11 +3,12 @@ import Foundation
 extension VOCDataset {
     /// Finds the `VOC2012` folder from what the user gave: the folder itself (it holds `Annotations/`), or
     /// `VOC2012/`, `VOCdevkit/VOC2012/` or `trainval/VOCdevkit/VOC2012/` below it.
-    /// - Throws: ``DatasetError/missingFile(path:)`` when `root` does not exist,
-    ///   ``DatasetError/invalidLayout(path:reason:)`` when none of those holds `Annotations/` and `JPEGImages/`.
+    /// - Throws: ``DatasetError/missingFile(path:)`` when `root` does not exist, ``DatasetError/notAFolder(path:)``
+    ///   when it is a file, ``DatasetError/invalidLayout(path:reason:)`` when none of those holds `Annotations/`
+    ///   and `JPEGImages/`.
     public static func resolveRoot(_ root: String) throws -> String {
         let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-        guard isDirectory(trimmed) else { throw DatasetError.missingFile(path: trimmed) }
+        try TextTable.requireFolder(trimmed)
         let candidates = ["", "/VOC2012", "/VOCdevkit/VOC2012", "/trainval/VOCdevkit/VOC2012"].map { trimmed + $0 }
         guard let found = candidates.first(where: { isDirectory($0 + "/Annotations") }) else {
             throw DatasetError.invalidLayout(
@@ -29,7 +30,8 @@ extension VOCDataset {
     /// The ids of `ImageSets/<imageSet>/<split>.txt`: one id per line; blank lines and `\r` are ignored.
     ///
     /// A line with more than one token (the per-class lists' `<id> 1|-1|0`) is rejected rather than read as
-    /// an id, so a per-class list never silently stands in for a split.
+    /// an id, so a per-class list never silently stands in for a split; so is an id that repeats or holds `/`
+    /// or `..` (``DatasetError/badSplitID(path:line:id:reason:)``).
     static func readSplit(root: String, imageSet: ImageSet, split: String) throws -> [String] {
         let folder = root + "/ImageSets/" + imageSet.rawValue
         let path = folder + "/" + split + ".txt"
@@ -43,6 +45,7 @@ extension VOCDataset {
                 path: root, reason: "no split list ImageSets/\(imageSet.rawValue)/\(split).txt\(hint)")
         }
         var ids: [String] = []
+        var seen: [String: Int] = [:]
         // `isNewline`, not "\n": Swift reads "\r\n" as one Character, so splitting on "\n" misses CRLF lines.
         let lines = String(decoding: data, as: UTF8.self)
             .split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
@@ -53,7 +56,9 @@ extension VOCDataset {
                 throw DatasetError.malformedAnnotation(
                     path: path, reason: "line \(number) has \(tokens.count) fields, expected one image id")
             }
-            ids.append(String(tokens[0]))
+            let id = String(tokens[0])
+            try TextTable.checkSplitID(id, form: .stem, path: path, line: number, seen: &seen)
+            ids.append(id)
         }
         return ids
     }

@@ -7,16 +7,19 @@ extension VOCDataset {
     /// converters write them). Any other colour type is rejected, because its first channel is not an index.
     /// - Parameters:
     ///   - path: the PNG.
+    ///   - imagePath: the mask's image, named in a size mismatch.
     ///   - width: the width declared by the XML's `size`; the mask must match.
     ///   - height: the declared height.
     ///   - encoding: `.classIndexPlusOne` for `SegmentationClass`, `.instanceIndexPlusOne` for
     ///     `SegmentationObject`.
     ///   - largestValue: the largest valid non-void value (20 classes, or the number of `<object>` elements).
     /// - Throws: ``DatasetError/missingFile(path:)``, ``DatasetError/image(_:)`` for an undecodable PNG,
-    ///   ``DatasetError/sizeMismatch(path:expected:found:)``, ``DatasetError/malformedAnnotation(path:reason:)``
+    ///   ``DatasetError/maskSizeMismatch(maskPath:maskWidth:maskHeight:imagePath:imageWidth:imageHeight:)``,
+    ///   ``DatasetError/malformedAnnotation(path:reason:)``
     ///   for a non-index colour type or a value above `largestValue` other than 255.
     static func loadMask(
-        path: String, width: Int, height: Int, encoding: SegmentationMask.Encoding, largestValue: Int
+        path: String, imagePath: String, width: Int, height: Int, encoding: SegmentationMask.Encoding,
+        largestValue: Int
     ) throws -> SegmentationMask {
         let png: PNGImage
         do {
@@ -31,8 +34,9 @@ extension VOCDataset {
                 path: path, reason: "mask PNG has colour type \(png.colorType), expected palette indices")
         }
         guard png.width == width, png.height == height else {
-            throw DatasetError.sizeMismatch(
-                path: path, expected: "\(width)x\(height)", found: "\(png.width)x\(png.height)")
+            throw DatasetError.maskSizeMismatch(
+                maskPath: path, maskWidth: png.width, maskHeight: png.height, imagePath: imagePath, imageWidth: width,
+                imageHeight: height)
         }
         let indices = png.indices()
         let limit = UInt8(clamping: largestValue)

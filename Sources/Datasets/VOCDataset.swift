@@ -120,8 +120,8 @@ public struct VOCDataset: Dataset {
     /// Parses sample `index`: its XML now, its JPEG and masks when loaded.
     /// - Throws: ``DatasetError/missingFile(path:)`` (XML or JPEG absent), ``DatasetError/malformedAnnotation(
     ///   path:reason:)``, ``DatasetError/unknownClass(path:name:)``, ``DatasetError/boxOutsideImage(path:box:
-    ///   width:height:)``. Mask loaders throw ``DatasetError/sizeMismatch(path:expected:found:)`` when the mask
-    ///   size differs from the XML's `size`, and ``DatasetError/image(_:)`` for an undecodable PNG.
+    ///   width:height:)``. Mask loaders throw ``DatasetError/maskSizeMismatch(maskPath:maskWidth:maskHeight:
+    ///   imagePath:imageWidth:imageHeight:)`` when the mask size differs from the XML's `size`, and ``DatasetError/image(_:)`` for an undecodable PNG.
     public func sample(at index: Int) throws -> Sample {
         let entry = entries[index]
         let annotation = try parsed(at: index)
@@ -141,6 +141,7 @@ public struct VOCDataset: Dataset {
         let height = annotation.height
         let instanceCount = annotation.objects.count
         let classCount = classNames.count
+        let annotationPath = Self.annotationPath(root: root, id: entry.id)
         return Sample(
             id: entry.id, imagePath: imagePath,
             image: Lazy { try ImageDecoder.decodeRGB(contentsOf: imagePath) },
@@ -148,15 +149,16 @@ public struct VOCDataset: Dataset {
             segmentation: hasMasks
                 ? Lazy {
                     try Self.loadMask(
-                        path: classPath, width: width, height: height, encoding: .classIndexPlusOne,
-                        largestValue: classCount)
+                        path: classPath, imagePath: imagePath, width: width, height: height,
+                        encoding: .classIndexPlusOne, largestValue: classCount)
                 } : nil,
             instances: hasMasks
                 ? Lazy {
                     try Self.loadMask(
-                        path: objectPath, width: width, height: height, encoding: .instanceIndexPlusOne,
-                        largestValue: instanceCount)
-                } : nil)
+                        path: objectPath, imagePath: imagePath, width: width, height: height,
+                        encoding: .instanceIndexPlusOne, largestValue: instanceCount)
+                } : nil,
+            annotationPath: annotationPath)
     }
 
     /// The 0-based index of a name in the standard 20-class VOC list, or `nil`.

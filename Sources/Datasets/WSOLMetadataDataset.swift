@@ -118,12 +118,13 @@ public struct WSOLMetadataDataset: Dataset {
     ///   - dataRoot: the folder image ids are relative to.
     ///   - options: mask root, class names, thresholds.
     /// - Throws: ``DatasetError/missingFile(path:)`` when the folder, the data root, `image_ids.txt`,
-    ///   `class_labels.txt` or a given names file is absent; ``DatasetError/malformedAnnotation(path:reason:)``
-    ///   naming the file and line for a line that does not parse, a duplicate image id, or a `localization.txt`
-    ///   that mixes box and mask lines.
+    ///   `class_labels.txt` or a given names file is absent; ``DatasetError/notAFolder(path:)`` when a folder
+    ///   is a file; ``DatasetError/badSplitID(path:line:id:reason:)`` for an image id that repeats, is absolute or
+    ///   has a `..` component; ``DatasetError/malformedAnnotation(path:reason:)`` naming the file and line for a
+    ///   line that does not parse or a `localization.txt` that mixes box and mask lines.
     public init(metadataDirectory: String, dataRoot: String, options: Options = Options()) throws {
-        guard TextTable.isDirectory(metadataDirectory) else { throw DatasetError.missingFile(path: metadataDirectory) }
-        guard TextTable.isDirectory(dataRoot) else { throw DatasetError.missingFile(path: dataRoot) }
+        try TextTable.requireFolder(metadataDirectory)
+        try TextTable.requireFolder(dataRoot)
         self.metadataDirectory = metadataDirectory
         self.dataRoot = dataRoot
         self.maskRoot = options.maskRoot ?? dataRoot
@@ -135,12 +136,10 @@ public struct WSOLMetadataDataset: Dataset {
             metadataDirectory, options.useProxyImageIDs ? "image_ids_proxy.txt" : "image_ids.txt")
         var imageIDs: [String] = []
         var records: [String: Record] = [:]
+        var seen: [String: Int] = [:]
         for line in TextTable.lines(try TextTable.readText(idsPath)) {
             let imageID = String(line.text)
-            guard records[imageID] == nil else {
-                throw DatasetError.malformedAnnotation(
-                    path: idsPath, reason: "line \(line.number): image id '\(imageID)' appears twice")
-            }
+            try TextTable.checkSplitID(imageID, form: .relativePath, path: idsPath, line: line.number, seen: &seen)
             imageIDs.append(imageID)
             records[imageID] = Record()
         }
@@ -227,7 +226,9 @@ public struct WSOLMetadataDataset: Dataset {
             id: imageID, imagePath: imagePath, image: Lazy { try ImageDecoder.decodeRGB(contentsOf: imagePath) },
             declaredSize: record.size, labels: [label],
             objects: record.boxes.map { AnnotatedObject(classIndex: label, box: $0.box) },
-            segmentation: segmentation)
+            segmentation: segmentation,
+            annotationPath: record.size == nil ? nil : TextTable.join(metadataDirectory, "image_sizes.txt"),
+            masksMatchImage: false)
     }
 
     /// wsolevaluation's `get_mask` at the masks' own size: union of the binarised instances, plus the binarised

@@ -110,8 +110,9 @@ public final class BenchmarkRun {
         let pending = setup.indices.filter { !directory.completed.contains($0) }
         let dataset = setup.dataset
         let settings = setup.preprocessing
+        let masks = Self.maskSelection(for: setup.evaluation)
         let prefetcher = Prefetcher<Result<PreparedSample, SampleProblem>>(indices: pending) { index in
-            Self.prepare(index: index, dataset: dataset, settings: settings)
+            Self.prepare(index: index, dataset: dataset, settings: settings, masks: masks)
         }
         defer { prefetcher.cancel() }
         let start = Date()
@@ -136,16 +137,26 @@ public final class BenchmarkRun {
         }
     }
 
-    /// Reads, decodes and preprocesses one sample.
-    static func prepare(index: Int, dataset: any Dataset, settings: PreprocessingSettings)
-        -> Result<PreparedSample, SampleProblem>
-    {
+    /// The masks a protocol scores against: a bad mask skips a sample only where the mask would be used, so a
+    /// run under a boxes ground truth still scores an image whose mask is broken (`bench inspect --decode`
+    /// reports it as a mask failure either way).
+    static func maskSelection(for evaluation: EvaluationProtocol) -> Sample.MaskSelection {
+        evaluation.groundTruth == .boxes ? .none : .segmentation
+    }
+
+    /// Reads, decodes, checks and preprocesses one sample; every failure of the sample (its annotation, its
+    /// image, the checks of ``Sample/validated(against:masks:)``, the masks in `masks`) becomes the
+    /// ``SampleProblem`` the run records in `skipped.csv`, never a thrown error.
+    static func prepare(
+        index: Int, dataset: any Dataset, settings: PreprocessingSettings, masks: Sample.MaskSelection
+    ) -> Result<PreparedSample, SampleProblem> {
         let id = dataset.sampleID(at: index)
         var path = ""
         do {
             let sample = try dataset.sample(at: index)
             path = sample.imagePath ?? ""
             let image = try sample.loadImage()
+            let loaded = try sample.validated(against: image, masks: masks)
             let resized = Preprocessing.resizedAndCropped(image, settings: settings)
             let planes = resized.normalizedPlanes(
                 mean: (settings.mean.x, settings.mean.y, settings.mean.z),
@@ -154,7 +165,7 @@ public final class BenchmarkRun {
             return .success(
                 PreparedSample(
                     index: index, sample: sample, imageSize: (image.width, image.height), input: input,
-                    resized: resized))
+                    resized: resized, segmentation: loaded.segmentation))
         } catch let error as DatasetError {
             return .failure(SampleProblem(index: index, imageID: id, path: error.path, reason: "\(error)"))
         } catch {
@@ -223,7 +234,8 @@ public final class BenchmarkRun {
             truth =
                 localize
                 ? try GroundTruthBuilder.groundTruth(
-                    for: sample, classIndex: truthClass, imageSize: prepared.imageSize, evaluation: evaluation)
+                    for: sample, segmentation: prepared.segmentation, classIndex: truthClass,
+                    imageSize: prepared.imageSize, evaluation: evaluation)
                 : nil
         } catch {
             // A bad annotation or mask is the sample's problem, not the run's: recorded, skipped, the run goes on.

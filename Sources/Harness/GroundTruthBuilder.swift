@@ -12,9 +12,11 @@ public enum GroundTruthBuilder {
     /// The ground truth of `classIndex` in `sample` at `mapSize`, or nil when the policy needs something the
     /// sample does not have (a mask under `.segmentation`, any annotation at all).
     /// - Parameters:
+    ///   - segmentation: the sample's semantic mask as already loaded and checked (``PreparedSample/segmentation``,
+    ///     from ``Sample/validated(against:masks:)``), or `nil` when it has none; the mask is never decoded here.
     ///   - imageSize: the decoded image's size (boxes are scaled against it).
     public static func groundTruth(
-        for sample: Sample, classIndex: Int, imageSize: (width: Int, height: Int),
+        for sample: Sample, segmentation: SegmentationMask?, classIndex: Int, imageSize: (width: Int, height: Int),
         evaluation: EvaluationProtocol
     ) throws -> GroundTruth? {
         let size = evaluation.mapSize
@@ -22,10 +24,10 @@ public enum GroundTruthBuilder {
         let useMask: Bool
         switch evaluation.groundTruth {
         case .segmentation:
-            guard sample.segmentation != nil else { return nil }
+            guard segmentation != nil else { return nil }
             useMask = true
         case .segmentationElseBoxes:
-            useMask = sample.segmentation != nil
+            useMask = segmentation != nil
         case .boxes:
             useMask = false
         }
@@ -33,8 +35,7 @@ public enum GroundTruthBuilder {
             evaluation.boxScaling.scale(
                 $0, width: imageSize.width, height: imageSize.height, targetWidth: size, targetHeight: size)
         }
-        if useMask, let segmentation = sample.segmentation {
-            let mask = try segmentation.load()
+        if useMask, let mask = segmentation {
             return try GroundTruth.segmentation(
                 resized(mask, to: size), classIndex: classIndex, mapWidth: size, mapHeight: size,
                 boxes: scaledBoxes)

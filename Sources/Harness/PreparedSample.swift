@@ -12,6 +12,22 @@ public struct PreparedSample: Sendable {
     public var input: Tensor
     /// The model-resolution RGB image (for overlays).
     public var resized: RGBImage
+    /// The semantic mask, loaded and checked against the decoded image on the prefetch thread
+    /// (``Sample/validated(against:masks:)``); `nil` when the sample has none or the protocol's ground truth does
+    /// not use masks. ``GroundTruthBuilder`` scores with it and never decodes the mask again.
+    public var segmentation: SegmentationMask?
+
+    public init(
+        index: Int, sample: Sample, imageSize: (width: Int, height: Int), input: Tensor, resized: RGBImage,
+        segmentation: SegmentationMask? = nil
+    ) {
+        self.index = index
+        self.sample = sample
+        self.imageSize = imageSize
+        self.input = input
+        self.resized = resized
+        self.segmentation = segmentation
+    }
 }
 
 /// A sample that could not be read or decoded, with the file and the reason.

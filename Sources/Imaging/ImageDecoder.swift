@@ -16,11 +16,15 @@ public enum ImageDecoder {
     }
 
     /// Decodes image bytes to RGB as Pillow's `convert("RGB")` would.
-    /// - Throws: ``ImageError``.
-    public static func decodeRGB(_ data: Data, path: String = "<memory>") throws -> RGBImage {
+    /// - Parameter pixelLimit: the most pixels the header may declare (default: the process-wide
+    ///   ``pixelLimit``).
+    /// - Throws: ``ImageError``; ``ImageError/tooManyPixels(path:width:height:limit:)`` from the header alone.
+    public static func decodeRGB(
+        _ data: Data, path: String = "<memory>", pixelLimit: Int = ImageDecoder.pixelLimit
+    ) throws -> RGBImage {
         switch sniff(data) {
-        case .png: return try PNGCodec.decode(data, path: path).rgb()
-        case .jpeg: return try JPEGCodec.decodeRaw(data, path: path).rgb()
+        case .png: return try PNGCodec.decode(data, path: path, pixelLimit: pixelLimit).rgb()
+        case .jpeg: return try JPEGCodec.decodeRaw(data, path: path, pixelLimit: pixelLimit).rgb()
         case nil:
             if data.isEmpty { throw ImageError.corrupt(path: path, reason: "empty file") }
             throw ImageError.unknownFormat(path: path)

@@ -13,6 +13,9 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupported(path: String, reason: String)
     /// Encoding or writing failed.
     case writeFailed(path: String, reason: String)
+    /// The header declares more pixels than ``ImageDecoder/pixelLimit`` (a decompression bomb, or a huge image
+    /// the limit must be raised for); refused before the pixels are allocated.
+    case tooManyPixels(path: String, width: Int, height: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -21,6 +24,10 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corrupt(let path, let reason): "\(path): corrupt image: \(reason)"
         case .unsupported(let path, let reason): "\(path): unsupported image: \(reason)"
         case .writeFailed(let path, let reason): "\(path): cannot write image: \(reason)"
+        case .tooManyPixels(let path, let width, let height, let limit):
+            "\(path): image declares \(width)x\(height) = \(width.multipliedReportingOverflow(by: height).partialValue) "
+                + "pixels, more than the limit of \(limit); if the file is trusted, raise the limit with "
+                + "--max-image-pixels N"
         }
     }
 
@@ -28,7 +35,7 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var path: String {
         switch self {
         case .fileNotFound(let path), .unknownFormat(let path), .corrupt(let path, _),
-            .unsupported(let path, _), .writeFailed(let path, _):
+            .unsupported(let path, _), .writeFailed(let path, _), .tooManyPixels(let path, _, _, _):
             path
         }
     }

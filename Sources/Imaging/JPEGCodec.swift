@@ -23,14 +23,24 @@ public enum JPEGCodec {
     /// Decodes JPEG bytes without converting colours.
     ///
     /// The pixels are decoded straight into the returned array (no intermediate copy).
-    /// - Throws: ``ImageError/corrupt(path:reason:)`` for corrupt or truncated data.
-    public static func decodeRaw(_ data: Data, path: String = "<memory>") throws -> Decoded {
-        try data.withUnsafeBytes { buffer in
+    /// - Throws: ``ImageError/corrupt(path:reason:)`` for corrupt or truncated data;
+    ///   ``ImageError/tooManyPixels(path:width:height:limit:)`` when the frame header declares more than
+    ///   `pixelLimit` pixels (default: the process-wide ``ImageDecoder/pixelLimit``), refused before the pixels
+    ///   are allocated.
+    public static func decodeRaw(
+        _ data: Data, path: String = "<memory>", pixelLimit: Int = ImageDecoder.pixelLimit
+    ) throws -> Decoded {
+        let limit = max(0, pixelLimit)
+        return try data.withUnsafeBytes { buffer in
             var header = cjpeg_image()
             guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
                 throw ImageError.corrupt(path: path, reason: "empty file")
             }
-            guard let decoder = cjpeg_decoder_open(base, buffer.count, &header) else {
+            guard let decoder = cjpeg_decoder_open(base, buffer.count, UInt64(limit), &header) else {
+                if header.too_many_pixels != 0 {
+                    throw ImageError.tooManyPixels(
+                        path: path, width: Int(header.width), height: Int(header.height), limit: limit)
+                }
                 throw ImageError.corrupt(path: path, reason: message(from: &header.message))
             }
             defer { cjpeg_decoder_close(decoder) }

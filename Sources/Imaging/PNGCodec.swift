@@ -7,14 +7,25 @@ public enum PNGCodec {
     /// - Parameters:
     ///   - data: the file's bytes.
     ///   - path: the file name used in errors.
-    /// - Throws: ``ImageError/corrupt(path:reason:)`` for anything libpng rejects, truncations included.
-    public static func decode(_ data: Data, path: String = "<memory>") throws -> PNGImage {
+    ///   - pixelLimit: the most pixels the header may declare (default: the process-wide
+    ///     ``ImageDecoder/pixelLimit``).
+    /// - Throws: ``ImageError/corrupt(path:reason:)`` for anything libpng rejects, truncations included;
+    ///   ``ImageError/tooManyPixels(path:width:height:limit:)`` when the IHDR declares more than
+    ///   `pixelLimit` pixels (refused before the pixels are allocated).
+    public static func decode(
+        _ data: Data, path: String = "<memory>", pixelLimit: Int = ImageDecoder.pixelLimit
+    ) throws -> PNGImage {
         var decoded = cpng_image()
+        let limit = max(0, pixelLimit)
         let status = data.withUnsafeBytes { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
-            return cpng_decode(base.assumingMemoryBound(to: UInt8.self), buffer.count, &decoded)
+            return cpng_decode(base.assumingMemoryBound(to: UInt8.self), buffer.count, UInt64(limit), &decoded)
         }
         defer { cpng_image_free(&decoded) }
+        if status == CPNG_TOO_MANY_PIXELS {
+            throw ImageError.tooManyPixels(
+                path: path, width: Int(decoded.width), height: Int(decoded.height), limit: limit)
+        }
         guard status == 0 else {
             let reason = status < 0 ? "empty file" : message(from: &decoded.message)
             throw ImageError.corrupt(path: path, reason: reason)

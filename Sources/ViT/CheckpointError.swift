@@ -11,6 +11,8 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case headerTooLarge(UInt64)
         /// The header is not a UTF-8 JSON object of entries (the detail says what is wrong).
         case malformedHeader(String)
+        /// The header names this tensor (or `__metadata__`) twice; a JSON reader would silently keep one.
+        case duplicateKey(String)
         /// One entry's dtype, shape or offsets are invalid.
         case invalidEntry(tensor: String, detail: String)
         /// The entry's dtype is none of F32, F16, BF16, F64.
@@ -50,6 +52,7 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
         case .truncated(let fileSize, let needed): "truncated: \(fileSize) bytes, at least \(needed) needed"
         case .headerTooLarge(let length): "header length \(length) exceeds the 100000000-byte limit"
         case .malformedHeader(let detail): "malformed header: \(detail)"
+        case .duplicateKey(let key): "malformed header: the key '\(key)' appears twice"
         case .invalidEntry(let tensor, let detail): "invalid entry '\(tensor)': \(detail)"
         case .unsupportedDType(let tensor, let dtype):
             "tensor '\(tensor)' has dtype \(dtype); only F32, F16, BF16 and F64 are supported"

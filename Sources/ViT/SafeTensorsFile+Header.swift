@@ -35,6 +35,9 @@ extension SafeTensorsFile {
             throw failure(.malformedHeader("not valid JSON (\(Self.summary(of: error)))"))
         }
         guard case .object(let items) = json else { throw failure(.malformedHeader("not a JSON object")) }
+        if let key = duplicateTopLevelKey(in: UnsafeRawBufferPointer(rebasing: file[8..<dataStart])) {
+            throw failure(.duplicateKey(key))
+        }
 
         var metadata: [String: String] = [:]
         var entries: [String: SafeTensorsEntry] = [:]

@@ -16,7 +16,9 @@ struct PreprocessingPromiseTests {
         let dataset = try SyntheticCache.openValidation(log: { _ in })
         let loaded = try DemoModel.load()
         let index = 3
-        let prepared = try BenchmarkRun.prepare(index: index, dataset: dataset, settings: loaded.preprocessing).get()
+        let prepared = try BenchmarkRun.prepare(
+            index: index, dataset: dataset, settings: loaded.preprocessing, masks: .segmentation
+        ).get()
         let imagePath = try #require(prepared.sample.imagePath)
         let out = BenchProcess.temporaryFolder("explain")
         defer { try? FileManager.default.removeItem(at: out) }

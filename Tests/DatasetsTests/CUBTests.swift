@@ -139,7 +139,11 @@ struct CUBTests {
         let wrongPath =
             URL(fileURLWithPath: segmentations).path
             + "/001.Black_footed_Albatross/Black_Footed_Albatross_0009_34.png"
-        #expect(throws: DatasetError.sizeMismatch(path: wrongPath, expected: "16x12", found: "8x6")) {
+        #expect(
+            throws: DatasetError.maskSizeMismatch(
+                maskPath: wrongPath, maskWidth: 8, maskHeight: 6, imagePath: try #require(train.imagePath),
+                imageWidth: 16, imageHeight: 12)
+        ) {
             try train.segmentation?.load()
         }
         let laysan = try openFixture(.init(segmentations: .folder(segmentations))).sample(at: 2)

@@ -131,7 +131,12 @@ struct FolderDatasetTests {
         // A mask of the wrong size.
         try PNGCodec.encode(GrayImage(width: 4, height: 4, fill: 255)).write(
             to: URL(fileURLWithPath: root + "/masks/cat1.png"))
-        #expect(throws: DatasetError.sizeMismatch(path: root + "/masks/cat1.png", expected: "16x12", found: "4x4")) {
+        #expect(
+            throws: DatasetError.maskSizeMismatch(
+                maskPath: root + "/masks/cat1.png", maskWidth: 4, maskHeight: 4,
+                imagePath: try FolderDataset(root: root).sample(at: 1).imagePath ?? "", imageWidth: 16,
+                imageHeight: 12)
+        ) {
             try FolderDataset(root: root).sample(at: 1).segmentation?.load()
         }
         try FileManager.default.removeItem(atPath: root + "/images")

@@ -217,9 +217,11 @@ private func failures(of dataset: VOCDataset) -> [String: DatasetError] {
         #expect(dataset.count == 1 && dataset.sampleID(at: 0) == "2012_000005")  // CRLF list with a blank line
         let sample = try dataset.sample(at: 0)
         let mask = try vocFixture("VOCdevkit/VOC2012/SegmentationClass/2012_000005.png")
-        #expect(throws: DatasetError.sizeMismatch(path: mask, expected: "32x24", found: "30x20")) {
-            try sample.segmentation?.load()
-        }
+        let expected = DatasetError.maskSizeMismatch(
+            maskPath: mask, maskWidth: 30, maskHeight: 20, imagePath: try #require(sample.imagePath), imageWidth: 32,
+            imageHeight: 24)
+        #expect(throws: expected) { try sample.segmentation?.load() }
+        #expect(expected.description.hasSuffix("mask is 30x20 but its image \(sample.imagePath ?? "") is 32x24"))
     }
 
     @Test func singleClassSubsetIgnoringDifficultObjects() throws {

@@ -154,7 +154,10 @@ struct WSOLRunTests {
         let method = try #require(try MethodRegistry.builtIn.methods("raw-attention").first)
         let settings = RunFixture.preprocessing
         for index in 0..<dataset.count {
-            guard case .success(let prepared) = BenchmarkRun.prepare(index: index, dataset: dataset, settings: settings)
+            guard
+                case .success(let prepared) = BenchmarkRun.prepare(
+                    index: index, dataset: dataset, settings: settings,
+                    masks: BenchmarkRun.maskSelection(for: evaluation))
             else { continue }
             let label = try #require(prepared.sample.labels.first)
             let trace = RunFixture.model.forward(prepared.input)
@@ -166,7 +169,8 @@ struct WSOLRunTests {
             let map = ScoreMap(try method.explain(context).normalized(to: evaluation.mapSize))
             let truth = try #require(
                 try GroundTruthBuilder.groundTruth(
-                    for: prepared.sample, classIndex: label, imageSize: prepared.imageSize, evaluation: evaluation))
+                    for: prepared.sample, segmentation: prepared.segmentation, classIndex: label,
+                    imageSize: prepared.imageSize, evaluation: evaluation))
             if !truth.boxes.isEmpty { boxes.add(map, boxes: truth.boxes) }
             if truth.isSegmentation { pixels.add(map, truth: truth) }
         }

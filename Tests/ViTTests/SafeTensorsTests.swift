@@ -110,6 +110,27 @@ import Testing
 
     static let entry = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
 
+    @Test(
+        "a header naming a tensor twice is refused (a JSON reader would keep one silently)",
+        arguments: [
+            #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+            #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}, "\u0061" :{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+            #"{"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"__metadata__":{"x":"{\"a\":1}"},"a":{"dtype":"F32","shape":[0],"data_offsets":[8,8]},"a":{"dtype":"F32","shape":[0],"data_offsets":[8,8]}}"#,
+        ])
+    func rejectsDuplicateKeys(header: String) throws {
+        #expect(try Self.failure(Self.file(header: header, data: Self.floatBytes([1, 2]))) == .duplicateKey("a"))
+    }
+
+    @Test("keys repeated only inside values (metadata, entries) are not duplicates")
+    func nestedRepeatsAreFine() throws {
+        let header =
+            #"{"__metadata__":{"a":"a","b":"[\"a\"]"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+        let path = try Self.temporary(Self.file(header: header, data: Self.floatBytes([1, 2])))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try SafeTensorsFile(contentsOf: path)
+        #expect(file.names == ["a"])
+    }
+
     @Test func rejectsHostileHeaders() throws {
         let data = Self.floatBytes([1, 2])
         // A header length far beyond the limit, and one within the limit but beyond the file.

@@ -26,6 +26,8 @@ typedef struct {
     int jpeg_color_space;
     /// Whether an Adobe APP14 marker was present.
     int saw_adobe_marker;
+    /// Set by cjpeg_decoder_open when the frame declares more pixels than the limit it was given.
+    int too_many_pixels;
     uint8_t *pixels;
     char message[CJPEG_MESSAGE_LENGTH];
 } cjpeg_image;
@@ -33,6 +35,7 @@ typedef struct {
 /// Decodes a baseline or progressive JPEG held in memory with libjpeg's defaults (accurate integer IDCT,
 /// fancy upsampling), as Pillow does. Returns 0 on success; otherwise non-zero with `message` set.
 /// A file that ends before its last scan is an error, as in Pillow without LOAD_TRUNCATED_IMAGES.
+/// Images of more than 2^28 pixels are refused (see cjpeg_decoder_open to choose the limit).
 int cjpeg_decode(const uint8_t *data, size_t size, cjpeg_image *image);
 
 /// Frees the pixels of a decoded image.
@@ -43,8 +46,9 @@ typedef struct cjpeg_decoder cjpeg_decoder;
 
 /// Reads the header of a JPEG held in memory (which must outlive the decoder) and fills `image`'s size,
 /// channels, colour space and Adobe flag; `image->pixels` stays NULL. Returns NULL with `image->message` set
-/// on failure.
-cjpeg_decoder *cjpeg_decoder_open(const uint8_t *data, size_t size, cjpeg_image *image);
+/// on failure. When the frame header declares more than `max_pixels` pixels it returns NULL with
+/// `image->too_many_pixels` set and `image->width`, `image->height` holding the declared size.
+cjpeg_decoder *cjpeg_decoder_open(const uint8_t *data, size_t size, uint64_t max_pixels, cjpeg_image *image);
 
 /// Decodes the pixels into `pixels` (width * height * channels bytes, as reported by cjpeg_decoder_open).
 /// Returns 0 on success; otherwise non-zero with `message` (CJPEG_MESSAGE_LENGTH bytes) set.

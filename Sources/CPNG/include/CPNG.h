@@ -26,8 +26,13 @@ typedef struct {
     char message[CPNG_MESSAGE_LENGTH];
 } cpng_image;
 
-/// Decodes a PNG held in memory. Returns 0 on success; otherwise non-zero with `message` set.
-int cpng_decode(const uint8_t *data, size_t size, cpng_image *image);
+/// Returned by cpng_decode when the header declares more than `max_pixels` pixels; `width` and `height` then
+/// hold the declared size and nothing was allocated for the pixels.
+#define CPNG_TOO_MANY_PIXELS 2
+
+/// Decodes a PNG held in memory. Returns 0 on success, CPNG_TOO_MANY_PIXELS when the IHDR declares more than
+/// `max_pixels` pixels (checked before the pixels are allocated), otherwise 1 with `message` set.
+int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_image *image);
 
 /// Frees the samples of a decoded image.
 void cpng_image_free(cpng_image *image);
