@@ -44,7 +44,10 @@ static void read_bytes(png_structp png, png_bytep out, png_size_t length) {
     state->offset += length;
 }
 
-int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_image *image) {
+/* Reads the header (and with `destination` the pixels into it, `capacity` bytes; without it into a malloc'ed
+   buffer unless `header_only`). */
+static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_image *image, void *destination,
+                  size_t capacity, int header_only) {
     memset(image, 0, sizeof(*image));
     if (size < 8 || png_sig_cmp((png_const_bytep)data, 0, 8) != 0) {
         snprintf(image->message, CPNG_MESSAGE_LENGTH, "not a PNG file (bad signature)");
@@ -67,7 +70,9 @@ int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_imag
         return 1;
     }
     if (setjmp(errors.jump)) {
-        free(samples);
+        if (!destination) {
+            free(samples);
+        }
         free(rows);
         png_destroy_read_struct(&png, &info, NULL);
         image->samples = NULL;
@@ -108,7 +113,24 @@ int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_imag
     if (row_bytes != expected_row) {
         png_error(png, "unexpected row layout");
     }
-    samples = (uint8_t *)malloc(row_bytes * height);
+    if (header_only) {
+        image->width = (int)width;
+        image->height = (int)height;
+        image->channels = channels;
+        image->bit_depth = bit_depth;
+        image->color_type = color_type;
+        image->samples_size = row_bytes * height;
+        png_destroy_read_struct(&png, &info, NULL);
+        return 0;
+    }
+    if (destination) {
+        if (capacity < row_bytes * height) {
+            png_error(png, "destination buffer too small");
+        }
+        samples = (uint8_t *)destination;
+    } else {
+        samples = (uint8_t *)malloc(row_bytes * height);
+    }
     rows = (png_bytep *)malloc(sizeof(png_bytep) * height);
     if (!samples || !rows) {
         png_error(png, "out of memory");
@@ -138,9 +160,25 @@ int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_imag
             }
         }
     }
+    if (destination) {
+        image->samples = NULL;
+    }
     free(rows);
     png_destroy_read_struct(&png, &info, NULL);
     return 0;
+}
+
+int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_image *image) {
+    return decode(data, size, max_pixels, image, NULL, 0, 0);
+}
+
+int cpng_read_header(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_image *image) {
+    return decode(data, size, max_pixels, image, NULL, 0, 1);
+}
+
+int cpng_decode_into(const uint8_t *data, size_t size, uint64_t max_pixels, void *samples, size_t capacity,
+                     cpng_image *image) {
+    return decode(data, size, max_pixels, image, samples, capacity, 0);
 }
 
 void cpng_image_free(cpng_image *image) {

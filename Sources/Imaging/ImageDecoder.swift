@@ -23,7 +23,7 @@ public enum ImageDecoder {
         _ data: Data, path: String = "<memory>", pixelLimit: Int = ImageDecoder.pixelLimit
     ) throws -> RGBImage {
         switch sniff(data) {
-        case .png: return try PNGCodec.decode(data, path: path, pixelLimit: pixelLimit).rgb()
+        case .png: return try PNGCodec.decode(data, path: path, pixelLimit: pixelLimit).intoRGB()
         case .jpeg: return try JPEGCodec.decodeRaw(data, path: path, pixelLimit: pixelLimit).rgb()
         case nil:
             if data.isEmpty { throw ImageError.corrupt(path: path, reason: "empty file") }

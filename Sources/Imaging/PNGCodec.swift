@@ -15,13 +15,70 @@ public enum PNGCodec {
     public static func decode(
         _ data: Data, path: String = "<memory>", pixelLimit: Int = ImageDecoder.pixelLimit
     ) throws -> PNGImage {
+        // The header first, then the pixels straight into the array that keeps them: a large image exists once in
+        // memory, not as libpng's buffer and a copy.
         var decoded = cpng_image()
         let limit = max(0, pixelLimit)
-        let status = data.withUnsafeBytes { buffer -> Int32 in
+        let headerStatus = data.withUnsafeBytes { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
-            return cpng_decode(base.assumingMemoryBound(to: UInt8.self), buffer.count, UInt64(limit), &decoded)
+            return cpng_read_header(base.assumingMemoryBound(to: UInt8.self), buffer.count, UInt64(limit), &decoded)
         }
-        defer { cpng_image_free(&decoded) }
+        try check(headerStatus, &decoded, path: path, limit: limit)
+        guard let colorType = PNGImage.ColorType(rawValue: Int(decoded.color_type)) else {
+            throw ImageError.unsupported(path: path, reason: "colour type \(decoded.color_type)")
+        }
+        let width = Int(decoded.width)
+        let height = Int(decoded.height)
+        let channels = Int(decoded.channels)
+        let bitDepth = Int(decoded.bit_depth)
+        let count = width * height * channels
+        let byteCount = Int(decoded.samples_size)
+        let samples: PNGImage.Samples
+        if bitDepth == 16 {
+            guard byteCount == count * 2 else { throw ImageError.corrupt(path: path, reason: "unexpected row layout") }
+            samples = .sixteen(
+                try [UInt16](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
+                    initialized = 0
+                    decoded = try decodeInto(
+                        UnsafeMutableRawPointer(buffer.baseAddress), byteCount: byteCount, data: data, path: path,
+                        limit: limit)
+                    initialized = count
+                })
+        } else {
+            guard byteCount == count else { throw ImageError.corrupt(path: path, reason: "unexpected row layout") }
+            samples = .eight(
+                try [UInt8](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
+                    initialized = 0
+                    decoded = try decodeInto(
+                        UnsafeMutableRawPointer(buffer.baseAddress), byteCount: byteCount, data: data, path: path,
+                        limit: limit)
+                    initialized = count
+                })
+        }
+        let palette = withUnsafeBytes(of: &decoded.palette) { raw in
+            Array(raw.prefix(Int(decoded.palette_count) * 3))
+        }
+        return PNGImage(
+            width: width, height: height, colorType: colorType, bitDepth: bitDepth,
+            channels: channels, samples: samples, palette: palette)
+    }
+
+    /// Decodes the pixels of `data` into `target` (`byteCount` bytes); returns the image's description.
+    private static func decodeInto(
+        _ target: UnsafeMutableRawPointer?, byteCount: Int, data: Data, path: String, limit: Int
+    ) throws -> cpng_image {
+        var decoded = cpng_image()
+        let status = data.withUnsafeBytes { buffer -> Int32 in
+            guard let base = buffer.baseAddress, let target else { return -1 }
+            return cpng_decode_into(
+                base.assumingMemoryBound(to: UInt8.self), buffer.count, UInt64(limit), target, byteCount, &decoded)
+        }
+        try check(status, &decoded, path: path, limit: limit)
+        return decoded
+    }
+
+    /// Throws the error a libpng status stands for.
+    private static func check(_ status: Int32, _ decoded: inout cpng_image, path: String, limit: Int) throws {
         if status == CPNG_TOO_MANY_PIXELS {
             throw ImageError.tooManyPixels(
                 path: path, width: Int(decoded.width), height: Int(decoded.height), limit: limit)
@@ -30,29 +87,6 @@ public enum PNGCodec {
             let reason = status < 0 ? "empty file" : message(from: &decoded.message)
             throw ImageError.corrupt(path: path, reason: reason)
         }
-        guard let colorType = PNGImage.ColorType(rawValue: Int(decoded.color_type)),
-            let base = decoded.samples
-        else {
-            throw ImageError.unsupported(path: path, reason: "colour type \(decoded.color_type)")
-        }
-        let width = Int(decoded.width)
-        let height = Int(decoded.height)
-        let channels = Int(decoded.channels)
-        let count = width * height * channels
-        let samples: PNGImage.Samples
-        if decoded.bit_depth == 16 {
-            let typed = base.assumingMemoryBound(to: UInt16.self)
-            samples = .sixteen(Array(UnsafeBufferPointer(start: typed, count: count)))
-        } else {
-            let typed = base.assumingMemoryBound(to: UInt8.self)
-            samples = .eight(Array(UnsafeBufferPointer(start: typed, count: count)))
-        }
-        let palette = withUnsafeBytes(of: &decoded.palette) { raw in
-            Array(raw.prefix(Int(decoded.palette_count) * 3))
-        }
-        return PNGImage(
-            width: width, height: height, colorType: colorType, bitDepth: Int(decoded.bit_depth),
-            channels: channels, samples: samples, palette: palette)
     }
 
     /// Reads and decodes the PNG file at `path`.

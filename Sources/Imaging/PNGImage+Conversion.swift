@@ -1,4 +1,25 @@
 extension PNGImage {
+    /// ``rgb()``, reusing the samples' buffer where it can: 8-bit RGB is wrapped as it is and 8-bit RGBA is
+    /// compacted in place, so a large image is not held twice while it converts. The values equal ``rgb()``'s.
+    public consuming func intoRGB() -> RGBImage {
+        guard case .eight(var values) = samples, bitDepth == 8, colorType == .rgb || colorType == .rgba else {
+            return rgb()
+        }
+        // Drop this image's reference, so `values` is the buffer's only owner and changes it in place.
+        samples = .eight([])
+        if channels == 4 {
+            let pixelCount = width * height
+            // Pixel p moves from 4p to 3p <= 4p: every read happens before any write overtakes it.
+            for pixel in 0..<pixelCount {
+                values[pixel * 3] = values[pixel * 4]
+                values[pixel * 3 + 1] = values[pixel * 4 + 1]
+                values[pixel * 3 + 2] = values[pixel * 4 + 2]
+            }
+            values.removeLast(pixelCount)
+        }
+        return RGBImage(width: width, height: height, pixels: values)
+    }
+
     /// The image as 8-bit RGB, as Pillow's `Image.open(path).convert("RGB")` gives it.
     ///
     /// Pillow's rules: alpha is dropped (not composited); gray below 8 bits is scaled to 0...255 (1-bit

@@ -31,7 +31,7 @@ public struct PNGImage: Equatable, Sendable {
     /// Samples per pixel: 1, 2, 3 or 4.
     public let channels: Int
     /// The samples, shape `[height, width, channels]`.
-    public let samples: Samples
+    public internal(set) var samples: Samples
     /// The palette as RGB triplets (`3 * entries` bytes); empty unless ``colorType`` is `.palette`.
     public let palette: [UInt8]
 

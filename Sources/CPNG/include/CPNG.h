@@ -34,6 +34,15 @@ typedef struct {
 /// `max_pixels` pixels (checked before the pixels are allocated), otherwise 1 with `message` set.
 int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_image *image);
 
+/// Reads only the header: fills `width`, `height`, `channels`, `bit_depth`, `color_type` and `samples_size` (the
+/// bytes cpng_decode_into needs) and allocates nothing for the pixels. Returns as cpng_decode.
+int cpng_read_header(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_image *image);
+
+/// Decodes into the caller's buffer of `capacity` bytes (at least `samples_size` from cpng_read_header), so the
+/// pixels exist once; `samples` of the result stays NULL. Returns as cpng_decode.
+int cpng_decode_into(const uint8_t *data, size_t size, uint64_t max_pixels, void *samples, size_t capacity,
+                     cpng_image *image);
+
 /// Frees the samples of a decoded image.
 void cpng_image_free(cpng_image *image);
 
