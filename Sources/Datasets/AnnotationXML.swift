@@ -114,9 +114,18 @@ public struct AnnotationXML: Equatable, Sendable {
         return delegate.document
     }
 
+    /// The largest annotation file read (16 MiB; VOC's and ImageNet's are under 10 KB).
+    public static let maximumFileSize = 16 << 20
+
     /// Reads and parses the annotation file at `path`.
     /// - Throws: ``DatasetError/missingFile(path:)`` when the file does not exist, else as ``parse(_:path:)``.
     public static func parse(contentsOf path: String) throws -> AnnotationXML {
+        // A VOC or ImageNet annotation is a few kilobytes; a file many times larger is not one, and reading it
+        // whole would let one bad file take the run's memory.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int, size > maximumFileSize {
+            throw DatasetError.malformedAnnotation(
+                path: path, reason: "the file is \(size) bytes, more than an annotation's limit of \(maximumFileSize)")
+        }
         // `Data(contentsOf:)` reads a small file in about half the time of `FileManager.contents(atPath:)`.
         let data: Data
         do {
