@@ -20,7 +20,9 @@ struct Gate: ParsableCommand {
             (x.numerator / x.denominator rows) are compared as ratios. A method or metric missing from the run \
             is a failure.
 
-            The runs must hold the same images: none in common is refused, and some in one run only is refused \
+            The runs must be of one protocol (its settings included), dataset and split, as their manifests \
+            say; otherwise the comparison is refused. The runs must hold the same images (a skipped image \
+            pairs with nothing): none in common is refused, and some in one run only is refused \
             unless --allow-partial, which compares the shared ones and says how many. A run folder with a \
             damaged image block (a row deleted or altered inside per_image.csv) is refused.
 
@@ -29,7 +31,8 @@ struct Gate: ParsableCommand {
 
             Exit status: 0 pass, 1 regression (or a missing method or metric), 3 the runs cannot be compared \
             (no shared images, partial overlap without --allow-partial, a damaged or unreadable run folder, a \
-            metric of unknown direction), 64 usage error.
+            metric of unknown direction, runs of different protocols, datasets or splits), 64 usage error (also \
+            a folder without per_image.csv).
             Example CI step: bench --methods all --out runs/ci && bench gate --baseline results/demo --run runs/ci
             """)
 
@@ -75,15 +78,40 @@ struct Gate: ParsableCommand {
         let gate = RegressionGate(tolerances: perMetric, defaultTolerance: defaultTolerance, allowPartial: allowPartial)
         let comparison: RegressionGate.Comparison
         do {
+            if let difference = try Self.comparabilityDifference(baseline: baseline, run: candidate) {
+                FileHandle.standardError.write(
+                    Data(
+                        ("gate: cannot compare: the runs differ in \(difference.setting) (baseline \(difference.old), "
+                            + "run \(difference.new))\n").utf8))
+                throw ExitCode(Self.refusedExitCode)
+            }
             comparison = try gate.compare(
                 baseline: try RunMerge.rows(of: [URL(fileURLWithPath: baseline)]),
                 run: try RunMerge.rows(of: [URL(fileURLWithPath: candidate)]))
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             FileHandle.standardError.write(Data("gate: cannot compare: \(error)\n".utf8))
             throw ExitCode(Self.refusedExitCode)
         }
         print(Self.report(comparison, verbose: verbose).joined(separator: "\n"))
         if !comparison.passed { throw ExitCode(1) }
+    }
+
+    /// The manifest settings that must agree for two runs' per-image values to be comparable.
+    static let comparedSettings = ["protocol", "protocol_settings", "dataset", "split"]
+
+    /// The first of ``comparedSettings`` in which the two folders' manifests differ; nil when they agree or a
+    /// folder has no manifest (a hand-made baseline).
+    static func comparabilityDifference(baseline: String, run: String) throws -> RunManifest.Difference? {
+        func manifest(_ folder: String) -> [String: Any]? {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + RunDirectory.manifestName) else {
+                return nil
+            }
+            return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        }
+        guard let old = manifest(baseline), let new = manifest(run) else { return nil }
+        return RunManifest.differences(old, new, keys: comparedSettings).first
     }
 
     /// The printed lines: the failing pairs (every pair when `verbose`) as a table, the paired image count of

@@ -86,6 +86,7 @@ struct Merge: ParsableCommand {
         object["images"] = manifests.reduce(0) { $0 + ($1["images"] as? Int ?? 0) }
         object.removeValue(forKey: "shard")
         object.removeValue(forKey: "finished")
+        object.removeValue(forKey: "stopped")
         let manifest = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         try merged.writeManifest(manifest)
         // Reopening counts the histograms of the now complete images.

@@ -108,7 +108,8 @@ struct Run: ParsableCommand {
         }
         var seen = Set<String>()
         for method in list where !seen.insert(method.id).inserted {
-            throw ValidationError("method '\(method.id)' is listed twice (--methods and --maps together)")
+            throw ValidationError(
+                "method '\(method.id)' is listed twice (ids in --methods and --maps must be distinct)")
         }
         return list
     }
@@ -141,28 +142,26 @@ struct Run: ParsableCommand {
             methods: methods, indices: indices, limit: limit, shard: try parsedShard().map { "\($0.index)/\($0.count)" }
         )
         let folder = URL(fileURLWithPath: outPath)
-        let folderExisted = FileManager.default.fileExists(atPath: folder.path)
-        if folderExisted, let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName)
-        {
+        if let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName) {
             try manifest.checkResumable(existing, folder: outPath)
+        } else if FileManager.default.fileExists(atPath: outPath + "/" + RunDirectory.perImageName) {
+            throw RunError.unreadableManifest(path: outPath + "/" + RunDirectory.manifestName)
         }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw ReportError.io(path: outPath, reason: "cannot create the run folder: \(error.localizedDescription)")
-        }
+        let createdFolder = try Self.createFolder(folder)
         let lock: RunLock
         do {
             lock = try RunLock(folder: folder)
         } catch {
-            if !folderExisted { try? FileManager.default.removeItem(at: folder) }
+            // Only a folder this process made, and only while it is still empty: another process may be using it.
+            if createdFolder { rmdir(folder.path) }
             throw error
         }
         // The manifest check above ran before the lock; a second process may have started the folder since.
         if let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName) {
             try manifest.checkResumable(existing, folder: outPath)
         }
-        let directory = try RunDirectory(folder)
+        // A resumed folder passed the manifest check, so this version wrote it: every block has its seal.
+        let directory = try RunDirectory(folder, requireSeals: true)
         for block in directory.damagedBlocks {
             Self.log(
                 "warning: \(outPath)/\(RunDirectory.perImageName): \(block); dropped, the image is evaluated again")
@@ -188,8 +187,10 @@ struct Run: ParsableCommand {
         let tables = try RunReport.write(
             rows: directory.rows, histograms: directory.histograms, manifest: try manifest.data(finished: nil),
             to: folder)
+        let done = indices.filter { directory.completed.contains($0) }.count
         let finished = RunManifest.Finished(
-            seconds: Date().timeIntervalSince(start), progress: last, peakResidentMiB: ResourceUsage.peakResidentMiB())
+            complete: done == indices.count, seconds: Date().timeIntervalSince(start), progress: last,
+            peakResidentMiB: ResourceUsage.peakResidentMiB(), imagesDone: done)
         try directory.writeManifest(manifest.data(finished: finished))
         let markdown = try String(contentsOf: folder.appendingPathComponent("summary.md"), encoding: .utf8)
         print(markdown)
@@ -213,6 +214,26 @@ struct Run: ParsableCommand {
                 "every one of the \(tables.imageCounts.skipped) images was skipped; the reasons are in "
                     + "\(outPath)/\(RunDirectory.skippedName)")
             throw ExitCode(RunExit.everySampleSkipped)
+        }
+    }
+
+    /// Creates the run folder (and its parents); true when this process made it, false when it existed.
+    static func createFolder(_ folder: URL) throws -> Bool {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try manager.createDirectory(at: folder, withIntermediateDirectories: false)
+            return true
+        } catch {
+            var isFolder: ObjCBool = false
+            if manager.fileExists(atPath: folder.path, isDirectory: &isFolder) {
+                guard isFolder.boolValue else {
+                    throw ReportError.io(path: folder.path, reason: "is a file, not a run folder; choose another --out")
+                }
+                return false
+            }
+            throw ReportError.io(
+                path: folder.path, reason: "cannot create the run folder: \(error.localizedDescription)")
         }
     }
 

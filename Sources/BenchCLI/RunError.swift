@@ -9,6 +9,8 @@ enum RunError: Error, CustomStringConvertible {
     case differentRun(folder: String, difference: RunManifest.Difference)
     /// Another process holds the folder's lock.
     case folderInUse(folder: String, holder: String)
+    /// The folder's lock file cannot be opened (permissions, a read-only file system).
+    case lockUnavailable(folder: String, reason: String)
     /// The split, after `--limit` and `--shard`, has no image.
     case nothingToEvaluate(reason: String)
     /// A shard folder cannot be merged with the others.
@@ -22,6 +24,8 @@ enum RunError: Error, CustomStringConvertible {
             "\(folder) holds a different run (\(difference)); resume it with its own settings or choose another --out"
         case .folderInUse(let folder, let holder):
             "\(folder) is in use by another bench process (\(holder)); wait for it or choose another --out"
+        case .lockUnavailable(let folder, let reason):
+            "cannot lock \(folder): \(reason); choose another --out"
         case .nothingToEvaluate(let reason):
             "nothing to evaluate: \(reason)"
         case .shardMismatch(let folder, let reason):

@@ -23,8 +23,8 @@ final class RunLock {
         while true {
             let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
-                throw RunError.folderInUse(
-                    folder: folder.path, holder: "cannot open \(Self.fileName): \(String(cString: strerror(errno)))")
+                throw RunError.lockUnavailable(
+                    folder: folder.path, reason: "cannot open \(Self.fileName): \(String(cString: strerror(errno)))")
             }
             let candidate = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {

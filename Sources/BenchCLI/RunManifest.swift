@@ -12,9 +12,13 @@ import ViT
 struct RunManifest {
     /// Figures known when the run ends.
     struct Finished {
+        /// Whether every image of the run is done; a run stopped by a signal records its figures as `stopped`.
+        var complete: Bool
         var seconds: Double
         var progress: BenchmarkRun.Progress?
         var peakResidentMiB: Double
+        /// Images of the run complete in the folder, from every session.
+        var imagesDone: Int
     }
 
     /// Written into every manifest; a folder resumes and shards merge only under the same version, since the
@@ -24,8 +28,8 @@ struct RunManifest {
     /// The manifest keys that say what a run computes: a folder resumes only when every one of them matches,
     /// and shards merge only when all but ``shardKeys`` match.
     static let identityKeys = [
-        "tool", "dataset", "dataset_root", "split", "dataset_count", "model_sha256", "preprocessing", "protocol",
-        "protocol_settings", "methods", "limit", "shard", "images",
+        "tool", "dataset", "dataset_root", "split", "dataset_count", "model_sha256", "architecture", "preprocessing",
+        "protocol", "protocol_settings", "methods", "map_folders", "limit", "shard", "images",
     ]
     /// The identity keys that differ between the shards of one run.
     static let shardKeys: Set<String> = ["images", "shard"]
@@ -58,6 +62,16 @@ struct RunManifest {
             ],
             "protocol_settings": Dictionary(
                 evaluation.settingLines.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            // The same weights under another preset or head count are another model.
+            "architecture": [
+                "image_size": config.imageSize, "patch_size": config.patchSize, "embed_dim": config.embedDim,
+                "depth": config.depth, "heads": config.heads, "mlp_dim": config.mlpDim, "classes": config.classes,
+                "distilled": config.distilled, "layer_norm_epsilon": Double(config.layerNormEpsilon),
+            ],
+            // Maps read from disk are named by --maps NAME; the folder says which maps they are.
+            "map_folders": Dictionary(
+                methods.compactMap { ($0 as? ExternalMaps).map { ($0.id, $0.directory) } },
+                uniquingKeysWith: { first, _ in first }),
         ]
         description = [
             "git_commit": Self.gitCommit(),
@@ -92,7 +106,8 @@ struct RunManifest {
                 figures["images_per_second"] = progress.elapsed > 0 ? Double(progress.done) / progress.elapsed : 0
                 figures["share_in_passes"] = progress.elapsed > 0 ? progress.passSeconds / progress.elapsed : 0
             }
-            object["finished"] = figures
+            figures["images_done"] = finished.imagesDone
+            object[finished.complete ? "finished" : "stopped"] = figures
         }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }

@@ -5,7 +5,7 @@ import Reports
 enum ShardSet {
     /// The shards' manifests, in the order given, once every shard is known to be part `i/n` of one run.
     /// - Throws: ``RunError/shardMismatch(folder:reason:)`` naming the shard and the setting that differs, a
-    ///   shard index given twice or missing, or a folder without a readable manifest.
+    ///   shard index given twice or missing, an unfinished shard, or a folder without a readable manifest.
     static func check(_ folders: [String]) throws(RunError) -> [[String: Any]] {
         var manifests: [[String: Any]] = []
         var positions: [(index: Int, count: Int)] = []
@@ -19,6 +19,14 @@ enum ShardSet {
             guard let shard = object["shard"] as? String, let position = parse(shard) else {
                 throw .shardMismatch(
                     folder: folder, reason: "not a shard (run with --shard i/n; its manifest has no shard)")
+            }
+            guard object["finished"] != nil else {
+                let stopped = object["stopped"] as? [String: Any]
+                let done = (stopped?["images_done"] as? Int).map { "\($0) of \(object["images"] as? Int ?? 0) images" }
+                throw .shardMismatch(
+                    folder: folder,
+                    reason: "the shard is unfinished (\(done ?? "no finished run")); resume it with its own command "
+                        + "first, so the merge equals the unsplit run")
             }
             if let first = manifests.first {
                 let keys = RunManifest.identityKeys.filter { !RunManifest.shardKeys.contains($0) }

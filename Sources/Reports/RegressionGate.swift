@@ -80,8 +80,10 @@ public struct RegressionGate: Sendable {
     /// - Throws: ``GateError`` when the runs share no image, share only some without ``allowPartial``, or
     ///   hold a metric without a known direction.
     public func compare(baseline: [ResultRow], run: [ResultRow]) throws(GateError) -> Comparison {
-        let baselineImages = Set(baseline.map(\.imageID))
-        let runImages = Set(run.map(\.imageID))
+        // A skipped image has no values: it pairs with nothing, so a run that skipped images the baseline scored
+        // overlaps it only partly.
+        let baselineImages = Self.scoredImages(baseline)
+        let runImages = Self.scoredImages(run)
         let overlap = ImageOverlap(
             baselineImages: baselineImages.count, runImages: runImages.count,
             pairedImages: baselineImages.intersection(runImages).count)
@@ -109,6 +111,15 @@ public struct RegressionGate: Sendable {
             findings.append(compare(key: key, base: base, current: current, tolerance: tolerance))
         }
         return Comparison(overlap: overlap, findings: findings)
+    }
+
+    /// The ids of the images in `rows` less those whose block closed as skipped.
+    static func scoredImages(_ rows: [ResultRow]) -> Set<String> {
+        let skipped = rows.filter {
+            $0.method == ResultRow.imageMethod && $0.metric == ResultRow.statusMetric
+                && $0.value == ImageStatus.skipped.rawValue
+        }.map(\.imageID)
+        return Set(rows.map(\.imageID)).subtracting(skipped)
     }
 
     private func compare(key: SeriesKey, base: [String: Pair], current: [String: Pair], tolerance: Double)

@@ -44,7 +44,9 @@ extension RunDirectory {
     /// sealed block (a folder written before seals existed). Anything else is damaged: listed, and its rows
     /// left out, while the blocks after it are still read. Rows after the last status row are a torn last
     /// block (a killed run) and are left out silently, as is a line without its line break.
-    static func readCompleteBlocks(_ url: URL) throws(ReportError) -> BlockReading {
+    /// - Parameter requireSeals: every block must have a seal (a folder this version of the tool wrote), so a
+    ///   block whose seal was deleted is damaged even at the start of the file.
+    static func readCompleteBlocks(_ url: URL, requireSeals: Bool = false) throws(ReportError) -> BlockReading {
         var reading = BlockReading()
         guard FileManager.default.fileExists(atPath: url.path) else { return reading }
         let bytes: [UInt8]
@@ -55,7 +57,7 @@ extension RunDirectory {
         }
         var offset = 0
         var lineNumber = 0
-        var sealSeen = false
+        var sealSeen = requireSeals
         var block = OpenBlock(start: 0, firstLine: 2)
         func close(_ block: OpenBlock, as reason: DamagedBlock.Reason, lastLine: Int) {
             reading.damaged.append(

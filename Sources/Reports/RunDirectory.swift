@@ -48,7 +48,9 @@ public final class RunDirectory {
 
     /// Opens `url` for appending, creating it and its files when new, drops an incomplete last block left by a
     /// killed run (from both files) and drops damaged blocks (listed in ``damagedBlocks``).
-    public init(_ url: URL) throws(ReportError) {
+    /// - Parameter requireSeals: every block must carry a seal: true for a folder whose manifest says this
+    ///   version of the tool wrote it, so removing a seal cannot pass a block off as one of the old format.
+    public init(_ url: URL, requireSeals: Bool = false) throws(ReportError) {
         self.url = url
         let manager = FileManager.default
         do {
@@ -58,7 +60,7 @@ public final class RunDirectory {
         }
         let perImageURL = url.appendingPathComponent(Self.perImageName)
         let skippedURL = url.appendingPathComponent(Self.skippedName)
-        let reading = try Self.readCompleteBlocks(perImageURL)
+        let reading = try Self.readCompleteBlocks(perImageURL, requireSeals: requireSeals)
         var keptBytes = reading.completeBytes
         if !reading.damaged.isEmpty {
             keptBytes = try Self.dropDamagedBlocks(perImageURL, keeping: reading)

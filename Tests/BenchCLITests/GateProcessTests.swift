@@ -152,4 +152,24 @@ struct GateProcessTests {
         #expect(help.contains("3 the runs cannot be compared"))
         #expect(help.contains("--allow-partial") && help.contains("--verbose"))
     }
+
+    @Test("runs of different protocols are refused with exit 3, naming the setting from their manifests")
+    func differentProtocolsRefused() throws {
+        let base = BenchProcess.temporaryFolder("gate-protocols")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let otsu = base.appendingPathComponent("otsu")
+        let coporan = base.appendingPathComponent("coporan")
+        for (folder, name) in [(otsu, "otsu"), (coporan, "coporan2025")] {
+            let outcome = try BenchProcess.run([
+                "--methods", "rollout", "--limit", "2", "--protocol", name, "--quiet", "--out", folder.path,
+            ])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+        }
+        let outcome = try BenchProcess.run(["gate", "--baseline", otsu.path, "--run", coporan.path])
+        #expect(outcome.status == 3)
+        #expect(
+            outcome.standardError.contains(
+                "gate: cannot compare: the runs differ in protocol (baseline \"otsu\", run \"coporan2025\")"),
+            "\(outcome.standardError)")
+    }
 }

@@ -108,6 +108,19 @@ struct DamagedBlockTests {
         #expect(try Self.lines(folder).filter { $0.contains(",_image,seal:fnv1a64:") }.count == 10)
     }
 
+    @Test("with requireSeals, a block whose seal was deleted is damaged even as the file's first block")
+    func requiredSeals() throws {
+        let folder = temporaryFolder("required-seals")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.writeRun(folder, count: 4)
+        try Self.write(Damage.deleteSeal.apply(to: try Self.lines(folder), index: 0), to: folder)
+        // Read leniently, a first block without a seal looks like the old format.
+        #expect(try RunDirectory.readCompleteBlocks(Self.perImage(folder)).damaged.isEmpty)
+        let run = try RunDirectory(folder, requireSeals: true)
+        #expect(run.damagedBlocks.map(\.index) == [0] && run.completed == Set(1..<4))
+        #expect(run.damagedBlocks.first.map { Damage.deleteSeal.matches($0.reason) } == true)
+    }
+
     @Test("a folder written before seals existed opens as before, and blocks appended to it are sealed")
     func oldFormat() throws {
         let folder = temporaryFolder("old-format")

@@ -105,6 +105,24 @@ struct RegressionGateTests {
         }
     }
 
+    @Test("images the run skipped do not pair: the overlap is partial, and counted with allowPartial")
+    func skippedImagesDoNotPair() throws {
+        let baseline = Self.rows(0..<60)
+        // The run has rows for the first 50 images and only a skipped status row for the last 10.
+        let skipped = (50..<60).map {
+            ResultRow(
+                index: $0, imageID: "i\($0)", label: "", method: ResultRow.imageMethod, metric: ResultRow.statusMetric,
+                value: ImageStatus.skipped.rawValue)
+        }
+        let run = Self.rows(0..<50) + skipped
+        #expect(throws: GateError.partialOverlap(paired: 50, baselineImages: 60, runImages: 50)) {
+            try Self.gate.compare(baseline: baseline, run: run)
+        }
+        var lenient = Self.gate
+        lenient.allowPartial = true
+        #expect(try lenient.compare(baseline: baseline, run: run).overlap.pairedImages == 50)
+    }
+
     @Test("partly overlapping runs are refused, or compared on the shared images with allowPartial")
     func partialOverlap() throws {
         let baseline = Self.rows(0..<60)
