@@ -69,6 +69,10 @@ cjpeg_decoder *cjpeg_decoder_open(const uint8_t *data, size_t size, uint64_t max
         return NULL;
     }
     jpeg_create_decompress(cinfo);
+    /* libjpeg's own working memory (a progressive image's coefficients: about 3 bytes a pixel) is capped, so
+       the output buffer is the one large allocation; past the cap libjpeg fails cleanly (it has no backing
+       store) instead of taking the machine's memory. */
+    cinfo->mem->max_memory_to_use = CJPEG_WORKING_MEMORY;
     jpeg_mem_src(cinfo, (const unsigned char *)data, (unsigned long)size);
     jpeg_read_header(cinfo, TRUE);
     switch (cinfo->jpeg_color_space) {

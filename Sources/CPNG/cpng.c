@@ -63,7 +63,6 @@ static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_im
     png_infop info = png_create_info_struct(png);
     /* volatile: modified between setjmp and longjmp. */
     uint8_t *volatile samples = NULL;
-    png_bytep *volatile rows = NULL;
     if (!info) {
         png_destroy_read_struct(&png, NULL, NULL);
         snprintf(image->message, CPNG_MESSAGE_LENGTH, "out of memory");
@@ -73,7 +72,6 @@ static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_im
         if (!destination) {
             free(samples);
         }
-        free(rows);
         png_destroy_read_struct(&png, &info, NULL);
         image->samples = NULL;
         return 1;
@@ -104,7 +102,8 @@ static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_im
     if (bit_depth == 16) {
         png_set_swap(png); /* host order on little-endian machines */
     }
-    png_set_interlace_handling(png);
+    /* With interlace handling, reading every row once per pass assembles the image in place. */
+    int passes = png_set_interlace_handling(png);
     png_read_update_info(png, info);
 
     int channels = png_get_channels(png, info);
@@ -131,14 +130,16 @@ static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_im
     } else {
         samples = (uint8_t *)malloc(row_bytes * height);
     }
-    rows = (png_bytep *)malloc(sizeof(png_bytep) * height);
-    if (!samples || !rows) {
+    if (!samples) {
         png_error(png, "out of memory");
     }
-    for (png_uint_32 y = 0; y < height; y++) {
-        rows[y] = samples + (size_t)y * row_bytes;
+    /* Row by row rather than png_read_image: no table of row pointers, which for a tall thin image would cost
+       more than its pixels. */
+    for (int pass = 0; pass < passes; pass++) {
+        for (png_uint_32 y = 0; y < height; y++) {
+            png_read_row(png, samples + (size_t)y * row_bytes, NULL);
+        }
     }
-    png_read_image(png, rows);
     png_read_end(png, NULL);
 
     image->width = (int)width;
@@ -163,7 +164,6 @@ static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_im
     if (destination) {
         image->samples = NULL;
     }
-    free(rows);
     png_destroy_read_struct(&png, &info, NULL);
     return 0;
 }

@@ -111,8 +111,9 @@ public final class BenchmarkRun {
         let dataset = setup.dataset
         let settings = setup.preprocessing
         let masks = Self.maskSelection(for: setup.evaluation)
+        let maskSize = setup.evaluation.mapSize
         let prefetcher = Prefetcher<Result<PreparedSample, SampleProblem>>(indices: pending) { index in
-            Self.prepare(index: index, dataset: dataset, settings: settings, masks: masks)
+            Self.prepare(index: index, dataset: dataset, settings: settings, masks: masks, maskSize: maskSize)
         }
         defer { prefetcher.cancel() }
         let start = Date()
@@ -147,8 +148,11 @@ public final class BenchmarkRun {
     /// Reads, decodes, checks and preprocesses one sample; every failure of the sample (its annotation, its
     /// image, the checks of ``Sample/validated(against:masks:)``, the masks in `masks`) becomes the
     /// ``SampleProblem`` the run records in `skipped.csv`, never a thrown error.
+    /// - Parameter maskSize: when given, the mask is brought to `maskSize x maskSize` here, as
+    ///   ``GroundTruthBuilder`` would, so the prefetched samples hold map-size masks, not full-size ones.
     static func prepare(
-        index: Int, dataset: any Dataset, settings: PreprocessingSettings, masks: Sample.MaskSelection
+        index: Int, dataset: any Dataset, settings: PreprocessingSettings, masks: Sample.MaskSelection,
+        maskSize: Int? = nil
     ) -> Result<PreparedSample, SampleProblem> {
         let id = dataset.sampleID(at: index)
         var path = ""
@@ -165,7 +169,10 @@ public final class BenchmarkRun {
             return .success(
                 PreparedSample(
                     index: index, sample: sample, imageSize: (image.width, image.height), input: input,
-                    resized: resized, segmentation: loaded.segmentation))
+                    resized: resized,
+                    segmentation: loaded.segmentation.map { mask in
+                        maskSize.map { GroundTruthBuilder.resized(mask, to: $0) } ?? mask
+                    }))
         } catch let error as DatasetError {
             return .failure(SampleProblem(index: index, imageID: id, path: error.path, reason: "\(error)"))
         } catch {

@@ -2,12 +2,23 @@ import Foundation
 
 /// Reads and writes whole files as byte arrays, mapping failures to ``ImageError``.
 package enum FileBytes {
-    /// The contents of the file at `path`, memory-mapped: the decoders read the header first and refuse a bomb
-    /// from it, so the rest of an oversized file is never paged in, and what is read stays reclaimable.
+    /// Files above this size are memory-mapped rather than read (64 MiB; dataset images are far smaller).
+    package static let mappingThreshold = 64 << 20
+
+    /// The contents of the file at `path`.
+    ///
+    /// A file over ``mappingThreshold`` is memory-mapped: the decoders read its header first and refuse a bomb
+    /// from it, so the rest is never paged in, and what is read stays reclaimable page cache rather than a second
+    /// copy of a large image. Smaller files are read, so a file truncated while a run reads it cannot fault
+    /// the process.
     /// - Throws: ``ImageError/fileNotFound(path:)`` when it does not exist or cannot be read.
     package static func read(_ path: String) throws -> Data {
-        if let mapped = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) { return mapped }
-        // An empty file cannot be mapped; it reads as no bytes, which the decoders call an empty file.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int ?? 0
+        if size > mappingThreshold,
+            let mapped = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        {
+            return mapped
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImageError.fileNotFound(path: path)
         }

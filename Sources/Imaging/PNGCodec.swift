@@ -3,6 +3,9 @@ import Foundation
 
 /// PNG decoding and encoding through libpng.
 public enum PNGCodec {
+    /// The longest side decoded (65,535, JPEG's maximum).
+    public static let maximumSide: Int32 = 65_535
+
     /// Decodes PNG bytes.
     /// - Parameters:
     ///   - data: the file's bytes.
@@ -24,6 +27,14 @@ public enum PNGCodec {
             return cpng_read_header(base.assumingMemoryBound(to: UInt8.self), buffer.count, UInt64(limit), &decoded)
         }
         try check(headerStatus, &decoded, path: path, limit: limit)
+        // A side past JPEG's own maximum is refused too: resizing it would need weight tables and a first pass
+        // far larger than the image (Pillow's horizontal-first resize of a 2 x 67M image takes 45 GB).
+        guard decoded.width <= maximumSide && decoded.height <= maximumSide else {
+            throw ImageError.unsupported(
+                path: path,
+                reason: "the header declares \(decoded.width)x\(decoded.height), a side longer than \(maximumSide) "
+                    + "pixels (the longest JPEG allows)")
+        }
         guard let colorType = PNGImage.ColorType(rawValue: Int(decoded.color_type)) else {
             throw ImageError.unsupported(path: path, reason: "colour type \(decoded.color_type)")
         }

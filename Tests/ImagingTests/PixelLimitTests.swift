@@ -35,6 +35,18 @@ struct PixelLimitTests {
         #expect(expected.path == "bomb.\(format)")
     }
 
+    @Test("a PNG with a side longer than 65535 is refused from its header, even within the pixel limit")
+    func longSideRefused() {
+        // 2 x 70000 = 140,000 pixels: far under the limit, but its resize would need tables larger than the image.
+        let thin = Data(ImageBombs.png(width: 2, height: 70000))
+        #expect {
+            try ImageDecoder.decodeRGB(thin, path: "thin.png")
+        } throws: { error in
+            guard case ImageError.unsupported(let path, let reason) = error else { return false }
+            return path == "thin.png" && reason.contains("2x70000, a side longer than 65535")
+        }
+    }
+
     @Test("each codec refuses the bomb on its own (masks and maps decode through the codecs)")
     func codecsRefuse() {
         #expect(throws: ImageError.tooManyPixels(path: "m.png", width: 30000, height: 30000, limit: 1 << 28)) {

@@ -3,6 +3,9 @@
 #ifndef CJPEG_H
 #define CJPEG_H
 
+/// The most working memory libjpeg may allocate while decoding one image (512 MiB).
+#define CJPEG_WORKING_MEMORY (512L * 1024L * 1024L)
+
 #include <stddef.h>
 #include <stdint.h>
 
