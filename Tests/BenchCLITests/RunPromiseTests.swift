@@ -98,20 +98,51 @@ struct RunPromiseTests {
         #expect(try BenchProcess.contents(folder, "per_image.csv") == before, "the refused run changed the folder")
     }
 
+    /// Arguments that must refuse a run before any folder exists, with the exit status and a part of the message.
+    struct Refusal: Sendable, CustomTestStringConvertible {
+        var arguments: [String]
+        var status: Int32
+        var message: String
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
     @Test(
         "runs that would evaluate nothing fail before any folder is written",
         arguments: [
-            ["--methods", ""], ["--methods", ","], ["--methods", "agc,,gae"], ["--methods", "agc,agc"],
-            ["--methods", "rollout", "--limit", "2", "--shard", "5/6"], ["--methods", "rollout", "--policy", "timm"],
-            ["--methods", "rollout", "--crop-pct", "0.9"],
+            Refusal(arguments: ["--methods", ""], status: 1, message: "names no method"),
+            Refusal(arguments: ["--methods", ","], status: 1, message: "names no method"),
+            Refusal(arguments: ["--methods", "agc,,gae"], status: 1, message: "item 2 is empty"),
+            Refusal(arguments: ["--methods", "agc,agc"], status: 1, message: "method 'agc' is listed twice"),
+            Refusal(
+                arguments: ["--methods", "rollout", "--limit", "2", "--shard", "5/6"], status: 1,
+                message: "nothing to evaluate: shard 5/6 of 2 images holds none"),
+            Refusal(arguments: ["--methods", "rollout", "--policy", "timm"], status: 64, message: "--policy squash"),
+            Refusal(arguments: ["--methods", "rollout", "--crop-pct", "0.9"], status: 64, message: "crop 1"),
         ])
-    func nothingToEvaluate(arguments: [String]) throws {
+    func nothingToEvaluate(_ refusal: Refusal) throws {
         let folder = BenchProcess.temporaryFolder("empty")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome = try BenchProcess.run(arguments + ["--quiet", "--out", folder.path])
-        #expect(outcome.status != 0 && !outcome.signalled)
-        #expect(!outcome.standardError.isEmpty)
+        let outcome = try BenchProcess.run(refusal.arguments + ["--quiet", "--out", folder.path])
+        #expect(outcome.status == refusal.status && !outcome.signalled, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains(refusal.message), "\(outcome.standardError)")
         #expect(!FileManager.default.fileExists(atPath: folder.path), "a refused run left \(folder.path)")
+    }
+
+    @Test("two processes started at once on a new folder: one runs, the other is refused and deletes nothing")
+    func simultaneousStarts() throws {
+        let folder = BenchProcess.temporaryFolder("race")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let command = ["--methods", "rollout", "--limit", "3", "--quiet", "--out", folder.path]
+        let started = try (0..<2).map { _ in try BenchProcess.start(command) }
+        for (process, _, _) in started { process.waitUntilExit() }
+        let statuses = started.map(\.0.terminationStatus).sorted()
+        // Either the second waited out the first's manifest and resumed it, or it was refused by the lock.
+        #expect(statuses == [0, 1] || statuses == [0, 0], "\(statuses)")
+        #expect(Self.completedBlocks(folder) == 3)
+        let resumed = try BenchProcess.run(["--methods", "rollout", "--limit", "3", "--out", folder.path])
+        #expect(resumed.status == 0 && resumed.standardError.contains("(3 already done in"))
+        // The banner names the adapter the run used.
+        #expect(resumed.standardError.contains("synthetic adapter at"), "\(resumed.standardError)")
     }
 
     @Test("a second process on a folder in use is refused with the holder's pid; SIGTERM stops the first with 143")
