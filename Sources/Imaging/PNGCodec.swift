@@ -44,28 +44,21 @@ public enum PNGCodec {
         let bitDepth = Int(decoded.bit_depth)
         let count = width * height * channels
         let byteCount = Int(decoded.samples_size)
-        let samples: PNGImage.Samples
-        if bitDepth == 16 {
-            guard byteCount == count * 2 else { throw ImageError.corrupt(path: path, reason: "unexpected row layout") }
-            samples = .sixteen(
-                try [UInt16](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
-                    initialized = 0
-                    decoded = try decodeInto(
-                        UnsafeMutableRawPointer(buffer.baseAddress), byteCount: byteCount, data: data, path: path,
-                        limit: limit)
-                    initialized = count
-                })
-        } else {
-            guard byteCount == count else { throw ImageError.corrupt(path: path, reason: "unexpected row layout") }
-            samples = .eight(
-                try [UInt8](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
-                    initialized = 0
-                    decoded = try decodeInto(
-                        UnsafeMutableRawPointer(buffer.baseAddress), byteCount: byteCount, data: data, path: path,
-                        limit: limit)
-                    initialized = count
-                })
+        /// The pixels decoded into a new array of `T` samples (`count` of them, `byteCount` bytes).
+        func decodedArray<T>(of _: T.Type) throws -> [T] {
+            guard byteCount == count * MemoryLayout<T>.size else {
+                throw ImageError.corrupt(path: path, reason: "unexpected row layout")
+            }
+            return try [T](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
+                initialized = 0
+                decoded = try decodeInto(
+                    UnsafeMutableRawPointer(buffer.baseAddress), byteCount: byteCount, data: data, path: path,
+                    limit: limit)
+                initialized = count
+            }
         }
+        let samples: PNGImage.Samples =
+            bitDepth == 16 ? .sixteen(try decodedArray(of: UInt16.self)) : .eight(try decodedArray(of: UInt8.self))
         let palette = withUnsafeBytes(of: &decoded.palette) { raw in
             Array(raw.prefix(Int(decoded.palette_count) * 3))
         }

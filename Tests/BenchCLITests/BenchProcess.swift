@@ -1,5 +1,7 @@
 import Foundation
+import Tensor
 import Testing
+import ViT
 
 /// Runs the built `bench` executable in a new process, as a user does: the promises about processes (resume
 /// after a kill, a refused resume, exit codes) are tested here, not through library calls.
@@ -74,6 +76,16 @@ struct BenchProcess {
         return Outcome(
             status: process.terminationStatus, standardOutput: collected.output, standardError: collected.error,
             signalled: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Writes a random-init ViT checkpoint whose first head bias is NaN (so every logit row holds a NaN) to
+    /// `folder/name.safetensors` and returns its path.
+    static func nanCheckpoint(_ config: ViTConfig, seed: UInt64, in folder: URL, name: String) throws -> String {
+        var weights = ViTWeights.random(config: config, seed: seed)
+        weights.headBias = Tensor(shape: weights.headBias.shape, storage: [.nan] + weights.headBias.storage.dropFirst())
+        let path = folder.appendingPathComponent("\(name).safetensors").path
+        try Checkpoint.write(weights, to: path)
+        return path
     }
 
     /// The bytes of `name` in `folder`.

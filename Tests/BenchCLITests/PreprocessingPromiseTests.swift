@@ -69,10 +69,7 @@ struct PreprocessingPromiseTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = ViTConfig(imageSize: 32, patchSize: 16, embedDim: 128, depth: 1, heads: 2, classes: 4)
-        var weights = ViTWeights.random(config: config, seed: 3)
-        weights.headBias = Tensor(shape: weights.headBias.shape, storage: [.nan] + weights.headBias.storage.dropFirst())
-        let checkpoint = folder.appendingPathComponent("broken.safetensors").path
-        try Checkpoint.write(weights, to: checkpoint)
+        let checkpoint = try BenchProcess.nanCheckpoint(config, seed: 3, in: folder, name: "broken")
         let dataset = try SyntheticCache.openValidation(log: { _ in })
         let imagePath = try #require(try dataset.sample(at: 0).imagePath)
         let outcome = try BenchProcess.run([

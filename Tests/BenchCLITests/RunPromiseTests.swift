@@ -215,10 +215,7 @@ struct RunPromiseTests {
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
         let config = ViTConfig(imageSize: 224, patchSize: 16, embedDim: 32, depth: 1, heads: 1, classes: 10)
-        var weights = ViTWeights.random(config: config, seed: 5)
-        weights.headBias = Tensor(shape: weights.headBias.shape, storage: [.nan] + weights.headBias.storage.dropFirst())
-        let checkpoint = base.appendingPathComponent("nan.safetensors").path
-        try Checkpoint.write(weights, to: checkpoint)
+        let checkpoint = try BenchProcess.nanCheckpoint(config, seed: 5, in: base, name: "nan")
         let out = base.appendingPathComponent("run")
         let outcome = try BenchProcess.run([
             "--model", "tiny", "--weights", checkpoint, "--heads", "1", "--methods", "rollout", "--limit", "2",
