@@ -89,4 +89,28 @@ struct MergePromiseTests {
             #expect(!FileManager.default.fileExists(atPath: merged.path))
         }
     }
+
+    @Test("a shard stopped before its end is refused as unfinished, and merges once resumed")
+    func unfinishedShardRefused() throws {
+        let base = BenchProcess.temporaryFolder("merge-unfinished")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let common = ["--methods", "smoothgrad", "--limit", "8", "--quiet"]
+        let first = base.appendingPathComponent("shard0")
+        try Self.run(common + ["--shard", "0/2"], into: first)
+        let second = base.appendingPathComponent("shard1")
+        let (process, _, _) = try BenchProcess.start(common + ["--shard", "1/2", "--out", second.path])
+        let deadline = Date().addingTimeInterval(120)
+        while RunPromiseTests.completedBlocks(second) < 1 && process.isRunning && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143, "the shard finished before it could be stopped")
+        let merged = base.appendingPathComponent("merged")
+        let refused = try BenchProcess.run(["merge", first.path, second.path, "--out", merged.path])
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("cannot merge \(second.path): the shard is unfinished"))
+        #expect(!FileManager.default.fileExists(atPath: merged.path))
+        try Self.run(common + ["--shard", "1/2"], into: second)
+        let outcome = try BenchProcess.run(["merge", first.path, second.path, "--out", merged.path])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+    }
 }
