@@ -16,7 +16,9 @@ struct Gate: ParsableCommand {
             when it got worse by more than the tolerance with 95 % confidence (the 5th percentile of the \
             bootstrap worsening is above the tolerance). Whether higher or lower is better comes from the \
             metric's definition (lower for auc-deletion-morf, auc-insertion-lerf, map-constant, map-nonfinite \
-            and method-failed; higher for the rest); a metric without one is refused. Dataset-level ratios \
+            and method-failed; higher for the rest); a metric without one is refused. The failure counts \
+            (map-constant, map-nonfinite, method-failed) are compared without the bootstrap: any rise of their \
+            share on the paired images beyond their tolerance, 0 unless given, fails. Dataset-level ratios \
             (x.numerator / x.denominator rows) are compared as ratios. A method or metric missing from the run \
             is a failure.
 

@@ -67,6 +67,11 @@ public enum MetricDirection: String, Sendable, Hashable, CaseIterable, CustomStr
         "pxap": .higherIsBetter,
     ]
 
+    /// Metric ids that count what went wrong on an image (a constant or non-finite map, a failed method). The
+    /// gate compares them without the bootstrap: any rise of their paired mean beyond their tolerance, which is
+    /// 0 unless given, is a regression, so one new failure in a run cannot hide in the resampling noise.
+    public static let failureCounts: Set<String> = ["map-constant", "map-nonfinite", "method-failed"]
+
     /// Metric ids a run writes only on the images where the event happened (`method-failed`): an image the
     /// method has other rows on counts as 0, so a new failure is compared rather than silently unpaired.
     public static let recordedOnlyWhenNonzero: Set<String> = ["method-failed"]

@@ -99,7 +99,8 @@ public struct RegressionGate: Sendable {
         var findings: [Finding] = []
         for key in baselineSeries.order {
             guard let base = baselineSeries.values[key] else { continue }
-            let tolerance = tolerances[key.metric] ?? defaultTolerance
+            let isFailureCount = MetricDirection.failureCounts.contains(key.metric)
+            let tolerance = tolerances[key.metric] ?? (isFailureCount ? 0 : defaultTolerance)
             guard let current = runSeries.values[key] else {
                 findings.append(
                     Finding(
@@ -141,10 +142,16 @@ public struct RegressionGate: Sendable {
         let all = Array(images.indices)
         let baseValue = value(basePairs, all)
         let runValue = value(runPairs, all)
-        let drops = bootstrap.distribution(count: images.count, key: "gate|\(key.method)|\(key.metric)") {
-            sign * (value(basePairs, $0) - value(runPairs, $0))
-        }.filter { !$0.isNaN }
-        let lowerBound = drops.isEmpty ? .nan : Bootstrap.percentile(drops, 0.05)
+        let lowerBound: Double
+        if MetricDirection.failureCounts.contains(key.metric) {
+            // A failure count is compared as it is: its rise on the paired images, with no resampling.
+            lowerBound = sign * (baseValue - runValue)
+        } else {
+            let drops = bootstrap.distribution(count: images.count, key: "gate|\(key.method)|\(key.metric)") {
+                sign * (value(basePairs, $0) - value(runPairs, $0))
+            }.filter { !$0.isNaN }
+            lowerBound = drops.isEmpty ? .nan : Bootstrap.percentile(drops, 0.05)
+        }
         return Finding(
             method: key.method, metric: key.metric, direction: key.direction, baseline: baseValue, run: runValue,
             dropLowerBound: lowerBound, tolerance: tolerance, pairedImages: images.count,

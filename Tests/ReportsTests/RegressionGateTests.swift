@@ -74,6 +74,16 @@ struct RegressionGateTests {
         #expect(fall.passed)
     }
 
+    @Test("one new constant map in 60 images fails the gate; a tolerance given for the count lets it pass")
+    func oneNewFailureCounts() throws {
+        let rise = try Self.gate.compare(baseline: Self.rows(), run: Self.rows(constantOn: [7]))
+        #expect(rise.failures.map(\.metric) == ["map-constant"])
+        #expect(rise.failures.first.map { abs($0.dropLowerBound - 1.0 / 60) < 1e-12 && $0.tolerance == 0 } == true)
+        var lenient = Self.gate
+        lenient.tolerances["map-constant"] = 0.02
+        #expect(try lenient.compare(baseline: Self.rows(), run: Self.rows(constantOn: [7])).passed)
+    }
+
     @Test("a method that newly fails counts, though the baseline has no method-failed row")
     func methodFailed() throws {
         let baseline = Self.rows()
