@@ -50,9 +50,6 @@ struct Explain: ParsableCommand {
         guard ExplanationReport.TargetChoice(targetClass) != nil else {
             throw ValidationError("--class must be top1, top2, ... or a class index.")
         }
-        for entry in maps where Self.namedMaps(entry) == nil {
-            throw ValidationError("--maps \(entry): expected NAME=DIR.")
-        }
         try modelOptions.validateOptions()
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
         try PixelLimitOption.validate(maxImagePixels)
@@ -95,24 +92,7 @@ struct Explain: ParsableCommand {
 
     /// The methods of `--methods` followed by the `--maps` sets.
     private func methodList() throws -> [any ExplanationMethod] {
-        var list = try MethodRegistry.builtIn.methods(methods)
-        for entry in maps {
-            guard let (name, directory) = Self.namedMaps(entry) else { continue }
-            list.append(ExternalMaps(directory: directory, name: name))
-        }
-        var seen = Set<String>()
-        for method in list where !seen.insert(method.id).inserted {
-            throw ValidationError("method '\(method.id)' is listed twice")
-        }
-        return list
-    }
-
-    /// `NAME=DIR` split at the first `=`.
-    private static func namedMaps(_ entry: String) -> (String, String)? {
-        guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex,
-            entry.index(after: equals) != entry.endIndex
-        else { return nil }
-        return (String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
+        try MethodSelection.methods(methods, maps: maps)
     }
 
     private static func log(_ line: String) {

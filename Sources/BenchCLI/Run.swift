@@ -88,30 +88,15 @@ struct Run: ParsableCommand {
 
     func parsedShard() throws -> (index: Int, count: Int)? {
         guard let shard else { return nil }
-        let parts = shard.split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 2, parts[1] > 0, (0..<parts[1]).contains(parts[0]) else {
+        guard let position = ShardSet.parse(shard) else {
             throw ValidationError("--shard must be i/n with 0 <= i < n, e.g. 0/8.")
         }
-        return (parts[0], parts[1])
+        return position
     }
 
     /// The methods of `--methods` followed by the `--maps` sets; `--methods ""` is allowed only with `--maps`.
     func methodList() throws -> [any ExplanationMethod] {
-        let onlyMaps = !maps.isEmpty && methods.trimmingCharacters(in: .whitespaces).isEmpty
-        var list = onlyMaps ? [] : try MethodRegistry.builtIn.methods(methods)
-        for entry in maps {
-            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ValidationError("--maps \(entry): expected NAME=DIR.")
-            }
-            list.append(ExternalMaps(directory: parts[1], name: parts[0]))
-        }
-        var seen = Set<String>()
-        for method in list where !seen.insert(method.id).inserted {
-            throw ValidationError(
-                "method '\(method.id)' is listed twice (ids in --methods and --maps must be distinct)")
-        }
-        return list
+        try MethodSelection.methods(methods, maps: maps)
     }
 
     func run() throws {
@@ -142,11 +127,6 @@ struct Run: ParsableCommand {
             methods: methods, indices: indices, limit: limit, shard: try parsedShard().map { "\($0.index)/\($0.count)" }
         )
         let folder = URL(fileURLWithPath: outPath)
-        if let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName) {
-            try manifest.checkResumable(existing, folder: outPath)
-        } else if FileManager.default.fileExists(atPath: outPath + "/" + RunDirectory.perImageName) {
-            throw RunError.unreadableManifest(path: outPath + "/" + RunDirectory.manifestName)
-        }
         let createdFolder = try Self.createFolder(folder)
         let lock: RunLock
         do {
@@ -156,9 +136,11 @@ struct Run: ParsableCommand {
             if createdFolder { rmdir(folder.path) }
             throw error
         }
-        // The manifest check above ran before the lock; a second process may have started the folder since.
+        // Checked under the lock, so no other process can start the folder in between; nothing is written yet.
         if let existing = FileManager.default.contents(atPath: outPath + "/" + RunDirectory.manifestName) {
             try manifest.checkResumable(existing, folder: outPath)
+        } else if FileManager.default.fileExists(atPath: outPath + "/" + RunDirectory.perImageName) {
+            throw RunError.unreadableManifest(path: outPath + "/" + RunDirectory.manifestName)
         }
         // A resumed folder passed the manifest check, so this version wrote it: every block has its seal.
         let directory = try RunDirectory(folder, requireSeals: true)

@@ -3,7 +3,7 @@ import Foundation
 /// Why `bench run` or `bench merge` refused to start or to combine folders. Each prints as one line that names
 /// the folder and what to do; the process exits 1 (see ``RunExit``).
 enum RunError: Error, CustomStringConvertible {
-    /// The folder's manifest is not JSON.
+    /// The folder's manifest is missing (beside a `per_image.csv`) or not JSON.
     case unreadableManifest(path: String)
     /// The folder holds a run with other settings.
     case differentRun(folder: String, difference: RunManifest.Difference)
@@ -19,7 +19,7 @@ enum RunError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .unreadableManifest(let path):
-            "\(path) is not a readable manifest; choose another --out"
+            "\(path) is missing or unreadable, so the folder's run cannot be checked; choose another --out"
         case .differentRun(let folder, let difference):
             "\(folder) holds a different run (\(difference)); resume it with its own settings or choose another --out"
         case .folderInUse(let folder, let holder):

@@ -73,6 +73,7 @@ struct RunManifest {
                 methods.compactMap { ($0 as? ExternalMaps).map { ($0.id, $0.directory) } },
                 uniquingKeysWith: { first, _ in first }),
         ]
+        assert(Set(identity.keys) == Set(Self.identityKeys), "RunManifest: identityKeys must list every identity key")
         description = [
             "git_commit": Self.gitCommit(),
             "command": CommandLine.arguments.joined(separator: " "),

@@ -120,19 +120,29 @@ public struct AnnotationXML: Equatable, Sendable {
     /// Reads and parses the annotation file at `path`.
     /// - Throws: ``DatasetError/missingFile(path:)`` when the file does not exist, else as ``parse(_:path:)``.
     public static func parse(contentsOf path: String) throws -> AnnotationXML {
-        // A VOC or ImageNet annotation is a few kilobytes; a file many times larger is not one, and reading it
-        // whole would let one bad file take the run's memory.
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int, size > maximumFileSize {
-            throw DatasetError.malformedAnnotation(
-                path: path, reason: "the file is \(size) bytes, more than an annotation's limit of \(maximumFileSize)")
-        }
-        // `Data(contentsOf:)` reads a small file in about half the time of `FileManager.contents(atPath:)`.
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
+        // The length comes from the open file (a seek), so a file far larger than any annotation is refused
+        // before it is read and one bad file cannot take the run's memory; a separate stat would cost about as
+        // much as the parse.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             guard FileManager.default.fileExists(atPath: path) else { throw DatasetError.missingFile(path: path) }
             throw DatasetError.malformedAnnotation(path: path, reason: "cannot read the file")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            let size = try handle.seekToEnd()
+            guard size <= UInt64(maximumFileSize) else {
+                throw DatasetError.malformedAnnotation(
+                    path: path,
+                    reason: "the file is \(size) bytes, more than an annotation's limit of \(maximumFileSize)")
+            }
+            try handle.seek(toOffset: 0)
+            data = try handle.readToEnd() ?? Data()
+        } catch let error as DatasetError {
+            throw error
+        } catch {
+            throw DatasetError.malformedAnnotation(
+                path: path, reason: "cannot read the file: \(error.localizedDescription)")
         }
         return try parse(data, path: path)
     }

@@ -69,19 +69,16 @@ public final class BenchmarkRun {
 
     /// Checks that the model, preprocessing and protocol fit the dataset; throws ``SetupError`` otherwise.
     public init(setup: Setup, directory: RunDirectory) throws {
-        try Self.check(setup)
+        perturbationRunner = try Self.check(setup)
         self.setup = setup
         self.directory = directory
-        perturbationRunner = try setup.evaluation.perturbation.map { settings in
-            try PerturbationRunner(
-                model: setup.model, settings: settings,
-                normalization: PerturbationNormalization(setup.preprocessing))
-        }
     }
 
     /// Throws ``SetupError`` when the model, preprocessing or protocol do not fit the dataset; a command calls
     /// it before it creates a run folder, so a refused run leaves nothing behind.
-    public static func check(_ setup: Setup) throws {
+    /// - Returns: the protocol's perturbation runner, when it has a perturbation test.
+    @discardableResult
+    public static func check(_ setup: Setup) throws -> PerturbationRunner? {
         let classes = setup.model.config.classes
         let datasetClasses = setup.dataset.classNames.count
         guard classes == datasetClasses else {
@@ -96,7 +93,7 @@ public final class BenchmarkRun {
                     + "image resized to \(setup.preprocessing.size)x\(setup.preprocessing.size) "
                     + "(--policy squash, crop 1, as in Chefer's and AG-CAM's code)")
         }
-        _ = try setup.evaluation.perturbation.map { settings in
+        return try setup.evaluation.perturbation.map { settings in
             try PerturbationRunner(
                 model: setup.model, settings: settings,
                 normalization: PerturbationNormalization(setup.preprocessing))
