@@ -8,9 +8,9 @@ struct Merge: ParsableCommand {
         abstract: "Combine the shards of a split run (--shard i/n) into one run folder and its tables.",
         discussion: """
             Refuses folders that are not the shards of one run: every shard's manifest must name the same tool \
-            version, dataset, root, split, model sha256, preprocessing, protocol and its settings, methods with \
-            their options and limit, and the shards must be i/n with one n, each index once, all n present; the \
-            error names the shard and the setting. Reads every complete image block of each shard's \
+            version, dataset, root, split, model sha256 and architecture, preprocessing, protocol and its \
+            settings, methods with their options and map folders, and limit; the shards must be i/n with one n, \
+            each index once, all n present, and each finished. The error names the shard and the setting. Reads every complete image block of each shard's \
             per_image.csv (an incomplete last block of a killed shard is ignored), checks that an image evaluated \
             by two shards has identical rows, and \
             writes per_image.csv, skipped.csv, sweep_histograms.csv (wsoleval), manifest.json (the first \

@@ -31,8 +31,9 @@ struct Run: ParsableCommand {
             of the whole image; `bench explain` preprocesses the same way by default, so it shows the maps a run \
             scores.
 
-            A folder resumes only with the settings it was started with (dataset, split, root, model sha256, \
-            protocol and its settings, methods with options, limit, shard, preprocessing, tool version); \
+            A folder resumes only with the settings it was started with (dataset, split, root, model sha256 \
+            and architecture, preprocessing, protocol and its settings, methods with options and map folders, \
+            limit, shard, tool version); \
             otherwise the run is refused with the first setting that differs, old and new value. One process at \
             a time writes a folder (bench.lock holds its pid). Options refused by validation, an empty split or \
             an empty method list leave no folder behind.
