@@ -1,4 +1,4 @@
-import Explainers
+import ScoreMaps
 
 /// wsolevaluation's MaxBoxAcc (v1) and MaxBoxAccV2 (evaluation.md §1.3 to §1.6), accumulated per threshold
 /// without storing maps.

@@ -1,4 +1,4 @@
-import Explainers
+import ScoreMaps
 
 /// Chefer et al. 2021's ImageNet-Segmentation aggregation (`imagenet_seg_eval.py`, evaluation.md §4.1).
 ///

@@ -1,4 +1,4 @@
-import Explainers
+import ScoreMaps
 
 /// wsolevaluation's PxAP (evaluation.md §1.7), accumulated from two histograms without storing maps.
 ///

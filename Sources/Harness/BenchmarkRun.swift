@@ -96,7 +96,7 @@ public final class BenchmarkRun {
         return try setup.evaluation.perturbation.map { settings in
             try PerturbationRunner(
                 model: setup.model, settings: settings,
-                normalization: PerturbationNormalization(setup.preprocessing))
+                normalization: PerturbationNormalization(mean: setup.preprocessing.mean, std: setup.preprocessing.std))
         }
     }
 

@@ -1,6 +1,7 @@
 import Evaluation
 import Explainers
 import Reports
+import ScoreMaps
 
 /// The per-image metric values of one normalised map under a protocol, as `(metric, value)` pairs for
 /// `per_image.csv`.

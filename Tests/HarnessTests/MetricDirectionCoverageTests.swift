@@ -2,6 +2,7 @@ import Evaluation
 import Explainers
 import Foundation
 import Reports
+import ScoreMaps
 import Testing
 
 @testable import Harness
