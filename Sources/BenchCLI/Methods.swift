@@ -11,18 +11,31 @@ struct Methods: ParsableCommand {
             """)
 
     func run() {
-        let descriptors = MethodRegistry.builtIn.descriptors + [ExternalMaps.usage]
+        for line in Self.listing(MethodRegistry.builtIn) { print(line) }
+    }
+
+    /// The lines `bench methods` prints for `registry`, then `maps:DIR`: per method its id, passes and summary,
+    /// its citation, and one line per declared option, `name=default (allowed values): help`.
+    static func listing(_ registry: MethodRegistry) -> [String] {
+        let descriptors = registry.descriptors + [ExternalMaps.usage]
         let idWidth = max(2, descriptors.map(\.id.count).max() ?? 0)
         let passesWidth = max(6, descriptors.map(\.passes.count).max() ?? 0)
         func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: width - text.count) }
-        print("\(pad("ID", idWidth))  \(pad("PASSES", passesWidth))  SUMMARY")
+        var lines = ["\(pad("ID", idWidth))  \(pad("PASSES", passesWidth))  SUMMARY"]
         for descriptor in descriptors {
             let specific = descriptor.isClassSpecific ? "" : " (not class-specific)"
-            print(
+            lines.append(
                 "\(pad(descriptor.id, idWidth))  \(pad(descriptor.passes, passesWidth))  \(descriptor.summary)\(specific)"
             )
-            print("    citation: \(descriptor.citation)")
-            for option in descriptor.options { print("    option:   \(option)") }
+            lines.append("    citation: \(descriptor.citation)")
+            for option in descriptor.options {
+                let scope = option.isInID ? "" : "; not part of the id"
+                lines.append(
+                    "    option:   \(option.name)=\(option.defaultText) (\(option.allowedValues)\(scope)): \(option.help)"
+                )
+            }
         }
+        lines.append("    argument: \(ExternalMaps.argumentNote)")
+        return lines
     }
 }

@@ -9,31 +9,31 @@ import ViT
 /// The map is what the code computes before its min-max step. When every value clamps to 0 the reference's
 /// min-max gives NaN (methods.md §8); here the grid is all zeros and ``MinMaxNormalization`` reports it as
 /// ``MapCondition/constant``. `grad=probability` differentiates the softmax probability instead of the logit.
-public struct AttentionGradCAM: ExplanationMethod {
-    public let id: String
-    public let gradientOf: GradientOf
+package struct AttentionGradCAM: ExplanationMethod {
+    package let id: String
+    package let gradientOf: GradientOf
 
-    public init(gradientOf: GradientOf = .logit) {
-        self.gradientOf = gradientOf
-        id = MethodID.make("gradcam", [("grad", gradientOf.rawValue, gradientOf == .logit)])
-    }
-
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "gradcam",
         summary: "Grad-CAM on the last block's CLS attention, head weights = mean attention gradient",
         citation: "Chefer et al., CVPR 2021, baseline attn_gradcam (hila-chefer/Transformer-Explainability)",
         passes: "forward + backward",
-        options: ["grad=logit: differentiate the logit or the probability"],
+        options: [SharedMethodOptions.grad],
         isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        AttentionGradCAM(gradientOf: try options.gradientOf())
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        AttentionGradCAM(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, .gradients(gradientOf.backwardTarget, .standard)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         guard let block = context.trace.blocks.last else {
             throw .unsupportedModel(method: id, reason: "the model has no blocks")

@@ -11,31 +11,31 @@ import ViT
 ///
 /// The standard backward's gradient gives a different map (up to 0.65 of a [0, 1] map apart, methods.md §8).
 /// `grad=probability` differentiates the probability (the code uses the logit).
-public struct AttentionGuidedCAM: ExplanationMethod {
-    public let id: String
-    public let gradientOf: GradientOf
+package struct AttentionGuidedCAM: ExplanationMethod {
+    package let id: String
+    package let gradientOf: GradientOf
 
-    public init(gradientOf: GradientOf = .logit) {
-        self.gradientOf = gradientOf
-        id = MethodID.make("agc", [("grad", gradientOf.rawValue, gradientOf == .logit)])
-    }
-
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "agc",
         summary: "AG-CAM: sigmoid(CLS pre-softmax scores) x ReLU(detached attention gradient), heads and blocks summed",
         citation: "Leem & Seo, AAAI 2024 (LeemSaebom/Attention-Guided-CAM-...-Self-Attention, Methods/AGCAM)",
         passes: "forward + detached backward",
-        options: ["grad=logit: differentiate the logit or the probability"],
+        options: [SharedMethodOptions.grad],
         isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        AttentionGuidedCAM(gradientOf: try options.gradientOf())
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        AttentionGuidedCAM(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, .gradients(gradientOf.backwardTarget, .detachedAttentionInputs)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         let gradients = context.gradients(target: gradientOf.backwardTarget, mode: .detachedAttentionInputs)
         let tokens = config.tokens

@@ -12,49 +12,40 @@ import ViT
 /// `start=4` is the function's default and what the authors' scripts pass (`nb < start_layer − 1` skips blocks
 /// 0–2, so blocks 3.. are used; InterpretDL's `start_layer=3` with `i < start_layer` is the same set). A start
 /// beyond the depth leaves `R = I`, as the code's loop does.
-public struct BeyondIntuitionHeads: ExplanationMethod {
-    public let id: String
-    public let startLayer: Int
-    public let steps: Int
-    public let gradientOf: GradientOf
+package struct BeyondIntuitionHeads: ExplanationMethod {
+    package let id: String
+    package let startLayer: Int
+    package let steps: Int
+    package let gradientOf: GradientOf
 
-    public init(startLayer: Int = 4, steps: Int = 20, gradientOf: GradientOf = .logit) {
-        self.startLayer = startLayer
-        self.steps = steps
-        self.gradientOf = gradientOf
-        id = MethodID.make(
-            "bt-h",
-            [
-                ("start", "\(startLayer)", startLayer == 4), ("steps", "\(steps)", steps == 20),
-                ("grad", gradientOf.rawValue, gradientOf == .logit),
-            ])
-    }
+    package static let start = SharedMethodOptions.start(
+        default: 4, help: "the code's start_layer (blocks start-1.. are used, 0-based)")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "bt-h",
         summary: "Beyond Intuition (head-wise): importance-weighted attention rollout x integrated attention gradient",
         citation: "Chen et al., Beyond Intuition, TMLR 2023 (jiaminchen-1031/transformerinterp, generate_ours)",
         passes: "forward + backward + integrated-gradient batch (steps images)",
-        options: [
-            "start=4: the code's start_layer (blocks start-1.. are used, 0-based)",
-            "steps=20: integration steps", "grad=logit: differentiate the logit or the probability",
-        ],
-        isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        BeyondIntuitionHeads(
-            startLayer: try options.startLayer(default: 4),
-            steps: try options.integer("steps", default: 20, in: 1...1000),
-            gradientOf: try options.gradientOf())
+        options: [start, IntegratedAttentionGradient.steps, SharedMethodOptions.grad], isClassSpecific: true
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        BeyondIntuitionHeads(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+        startLayer = options[Self.start]
+        steps = options[IntegratedAttentionGradient.steps]
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [
             .forward, .gradients(gradientOf.backwardTarget, .standard),
             IntegratedAttentionGradient.product(steps: steps, gradientOf: gradientOf),
         ]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         let tokens = config.tokens
         let heads = config.heads

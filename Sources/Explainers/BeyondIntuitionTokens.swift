@@ -13,46 +13,38 @@ import ViT
 /// `start=7` (default) is what the authors' `generate_visualizations.py` passes for `ours_c`, so the paper's
 /// numbers use it (blocks 6.. on ViT-B); `start=6` is the function's own default (blocks 5..). A start beyond the
 /// depth leaves `R = I`, as the code's loop does.
-public struct BeyondIntuitionTokens: ExplanationMethod {
-    public let id: String
-    public let startLayer: Int
-    public let steps: Int
-    public let gradientOf: GradientOf
+package struct BeyondIntuitionTokens: ExplanationMethod {
+    package let id: String
+    package let startLayer: Int
+    package let steps: Int
+    package let gradientOf: GradientOf
 
-    public init(startLayer: Int = 7, steps: Int = 20, gradientOf: GradientOf = .logit) {
-        self.startLayer = startLayer
-        self.steps = steps
-        self.gradientOf = gradientOf
-        id = MethodID.make(
-            "bt-c",
-            [
-                ("start", "\(startLayer)", startLayer == 7), ("steps", "\(steps)", steps == 20),
-                ("grad", gradientOf.rawValue, gradientOf == .logit),
-            ])
-    }
+    package static let start = SharedMethodOptions.start(
+        default: 7,
+        help: "the code's start_layer (7 = authors' evaluation script, 6 = function default; blocks start-1..)")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "bt-c",
         summary: "Beyond Intuition (token-wise): norm-ratio weighted attention rollout x integrated attention gradient",
         citation: "Chen et al., Beyond Intuition, TMLR 2023 (jiaminchen-1031/transformerinterp, generate_ours_c)",
         passes: "forward + integrated-gradient batch (steps images)",
-        options: [
-            "start=7: the code's start_layer (7 = authors' evaluation script, 6 = function default; blocks start-1..)",
-            "steps=20: integration steps", "grad=logit: differentiate the logit or the probability",
-        ],
-        isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        BeyondIntuitionTokens(
-            startLayer: try options.startLayer(default: 7),
-            steps: try options.integer("steps", default: 20, in: 1...1000),
-            gradientOf: try options.gradientOf())
+        options: [start, IntegratedAttentionGradient.steps, SharedMethodOptions.grad], isClassSpecific: true
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        BeyondIntuitionTokens(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+        startLayer = options[Self.start]
+        steps = options[IntegratedAttentionGradient.steps]
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, IntegratedAttentionGradient.product(steps: steps, gradientOf: gradientOf)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         let tokens = config.tokens
         let width = config.embedDim

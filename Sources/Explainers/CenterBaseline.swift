@@ -8,30 +8,30 @@ import ViT
 /// patches for an even `g`) and `σ = sigma=` (default 0.25) as a fraction of the grid side, in double precision.
 /// Objects in ImageNet-style photos sit near the centre, so this floor is much higher than ``RandomBaseline``'s.
 /// Needs no pass; not class-specific.
-public struct CenterBaseline: ExplanationMethod {
-    public let id: String
-    public let sigma: Double
+package struct CenterBaseline: ExplanationMethod {
+    package let id: String
+    package let sigma: Double
 
-    public init(sigma: Double = 0.25) {
-        precondition(sigma > 0, "CenterBaseline: sigma must be positive")
-        self.sigma = sigma
-        id = sigma == 0.25 ? "center" : "center:sigma=\(sigma)"
-    }
+    package static let sigmaOption = MethodOption(
+        "sigma", default: 0.25, in: 0.001...100, help: "standard deviation as a fraction of the grid side")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "center",
         summary: "Centred Gaussian on the patch grid (centre-bias floor)",
         citation: "Baseline; sigma as a fraction of the grid side",
-        passes: "none",
-        options: ["sigma=0.25: standard deviation as a fraction of the grid side"],
-        isClassSpecific: false
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        CenterBaseline(sigma: try options.real("sigma", default: 0.25, in: 0.001...100))
+        passes: "none", options: [sigmaOption], isClassSpecific: false
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        CenterBaseline(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [] }
+    init(_ options: MethodOptions) {
+        id = options.id
+        sigma = options[Self.sigmaOption]
+    }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [] }
+
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let grid = context.config.gridSize
         let centre = Double(grid - 1) / 2
         let deviation = sigma * Double(grid)

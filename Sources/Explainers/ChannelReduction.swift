@@ -1,6 +1,6 @@
 /// How a per-channel input attribution `[C, S, S]` becomes a pixel map `[S, S]` (an option of the input-gradient
 /// methods: `reduce=`).
-public enum ChannelReduction: String, Sendable, CaseIterable {
+package enum ChannelReduction: String, Sendable, CaseIterable, MethodOptionChoice {
     /// `max_c |a_c|`: Simonyan et al. 2014, §3.1 ("the maximum magnitude of w across all colour channels").
     case max
     /// `Σ_c |a_c|`: what Captum shows for `Saliency` (`abs=True`) with `visualize_image_attr`, which sums the

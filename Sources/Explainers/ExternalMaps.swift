@@ -30,17 +30,19 @@ public struct ExternalMaps: ExplanationMethod {
     }
 
     /// How `bench methods` describes `maps:DIR` (not a registry entry: it needs a folder, so `all` cannot build
-    /// it).
+    /// it). It has no options: everything after `maps:` is the folder (``argumentNote``).
     public static let usage = MethodDescriptor(
         id: "maps:DIR",
         summary: "Maps read from DIR/<image id>.npy or .png (any size; resized like every method)",
         citation: "External: any implementation, evaluated like a built-in",
         passes: "none",
-        options: ["DIR is all the text after 'maps:'; or name a set with --maps NAME=DIR"],
         isClassSpecific: true
-    ) { (_: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+    ) { (_: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
         throw .invalidOption(method: "maps", option: "DIR", reason: "give a folder: maps:DIR")
     }
+
+    /// What `bench methods` says of the folder argument.
+    package static let argumentNote = "DIR is all the text after 'maps:'; or name a set with --maps NAME=DIR"
 
     public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [] }
 

@@ -9,26 +9,28 @@ import ViT
 ///
 /// Quirk kept: Chefer's LRP model uses a final LayerNorm epsilon of 1e-5; the engine runs the model's own (timm:
 /// 1e-6), so relevances differ from a run of Chefer's model by that epsilon's effect (methods.md §8).
-public struct FullLRP: ExplanationMethod {
-    public let id = "lrp"
+package struct FullLRP: ExplanationMethod {
+    package let id: String
 
-    public init() {}
-
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "lrp",
         summary: "Full LRP (orig rules) down to the pixels, summed over channels",
         citation: "Binder et al. 2016 / Chefer et al., CVPR 2021, baseline full_lrp (ViT_orig_LRP, layers_lrp.py)",
         passes: "forward + LRP (orig, to pixels)",
         isClassSpecific: true
-    ) { (_: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        FullLRP()
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        FullLRP(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, .relevance(.original, toPixels: true)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         guard let pixels = context.relevance(rules: .original, toPixels: true).pixelMap else {
             throw .unsupportedModel(method: id, reason: "the LRP pass returned no pixel relevance")
         }

@@ -8,31 +8,31 @@ import ViT
 ///
 /// `grad=probability` differentiates the softmax probability (InterpretDL's default for its GA variant, which also
 /// averages heads before the product and starts at block 3: that variant is not this method).
-public struct GenericAttribution: ExplanationMethod {
-    public let id: String
-    public let gradientOf: GradientOf
+package struct GenericAttribution: ExplanationMethod {
+    package let id: String
+    package let gradientOf: GradientOf
 
-    public init(gradientOf: GradientOf = .logit) {
-        self.gradientOf = gradientOf
-        id = MethodID.make("gae", [("grad", gradientOf.rawValue, gradientOf == .logit)])
-    }
-
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "gae",
         summary: "Generic attention explainability: R += mean_h relu(grad * attention) · R over every block",
         citation: "Chefer et al., ICCV 2021 (hila-chefer/Transformer-MM-Explainability, ViT notebook)",
         passes: "forward + backward",
-        options: ["grad=logit: differentiate the logit or the probability"],
+        options: [SharedMethodOptions.grad],
         isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        GenericAttribution(gradientOf: try options.gradientOf())
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        GenericAttribution(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, .gradients(gradientOf.backwardTarget, .standard)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let gradients = context.gradients(target: gradientOf.backwardTarget)
         var relevance = TokenMatrix.identity(context.config.tokens)
         for (block, blockGradients) in zip(context.trace.blocks, gradients.blocks) {

@@ -4,12 +4,12 @@ import ViT
 ///
 /// Chefer, GAE, AG-CAM, TAM and Beyond-Intuition's official codes use the logit; InterpretDL's interpreters
 /// default to the softmax probability (methods.md §7.7).
-public enum GradientOf: String, Sendable, CaseIterable {
+package enum GradientOf: String, Sendable, CaseIterable, MethodOptionChoice {
     case logit
     case probability
 
     /// The engine's backward target.
-    public var backwardTarget: BackwardTarget {
+    package var backwardTarget: BackwardTarget {
         switch self {
         case .logit: .logit
         case .probability: .probability

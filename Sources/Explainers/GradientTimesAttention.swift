@@ -19,42 +19,35 @@ import ViT
 /// by its largest magnitude, `sign · exp(L − max_p L)` with `L = Σ_l log|s_l + ε|` (largest entry ±1; min-max
 /// normalisation is unchanged by that positive scale). A factor exactly 0 gives a 0 entry.
 /// `start=` is the 0-based first block (default 0: every block). Needs forward + backward.
-public struct GradientTimesAttention: ExplanationMethod {
+package struct GradientTimesAttention: ExplanationMethod {
     /// The two readings of the article.
-    public enum Variant: Sendable {
+    package enum Variant: Sendable {
         /// ReLU and per-block max scaling, ε = 1e-3 by default.
         case rectified
         /// Signed, as literally stated, ε = 1e-6 by default.
         case signed
+
+        /// `eps=`, whose default is the variant's.
+        var epsilon: MethodOption<Double> {
+            MethodOption(
+                "eps", default: self == .rectified ? 1e-3 : 1e-6, in: 0...1e6,
+                help: "the epsilon added to each block's factor (not given by the article)")
+        }
     }
 
-    public let id: String
-    public let variant: Variant
-    public let epsilon: Double
-    public let startLayer: Int
-    public let gradientOf: GradientOf
+    package let id: String
+    package let variant: Variant
+    package let epsilon: Double
+    package let startLayer: Int
+    package let gradientOf: GradientOf
 
-    public init(variant: Variant, epsilon: Double? = nil, startLayer: Int = 0, gradientOf: GradientOf = .logit) {
-        let defaultEpsilon = Self.defaultEpsilon(variant)
-        self.variant = variant
-        self.epsilon = epsilon ?? defaultEpsilon
-        self.startLayer = startLayer
-        self.gradientOf = gradientOf
-        id = MethodID.make(
-            variant == .rectified ? "gxa" : "gxa-signed",
-            [
-                ("eps", "\(self.epsilon)", self.epsilon == defaultEpsilon), ("start", "\(startLayer)", startLayer == 0),
-                ("grad", gradientOf.rawValue, gradientOf == .logit),
-            ])
-    }
+    package static let start = SharedMethodOptions.start(default: 0, help: "0-based first block (0 = every block)")
 
-    static func defaultEpsilon(_ variant: Variant) -> Double { variant == .rectified ? 1e-3 : 1e-6 }
-
-    public static let descriptor = makeDescriptor(
+    package static let descriptor = makeDescriptor(
         .rectified, id: "gxa",
         summary: "Product over blocks of (ReLU, max-scaled head-mean CLS attention x gradient + eps), log domain")
 
-    public static let signedDescriptor = makeDescriptor(
+    package static let signedDescriptor = makeDescriptor(
         .signed, id: "gxa-signed",
         summary: "Product over blocks of (signed head-mean CLS attention x gradient + eps), as literally stated")
 
@@ -62,25 +55,26 @@ public struct GradientTimesAttention: ExplanationMethod {
         MethodDescriptor(
             id: id, summary: summary,
             citation: "Baidu, robust input visualisation for ViT (2022 article, no code; methods.md §4.1)",
-            passes: "forward + backward",
-            options: [
-                "eps=\(defaultEpsilon(variant)): the epsilon added to each block's factor (not given by the article)",
-                "start=0: 0-based first block (0 = every block)",
-                "grad=logit: differentiate the logit or the probability",
-            ],
+            passes: "forward + backward", options: [variant.epsilon, start, SharedMethodOptions.grad],
             isClassSpecific: true
-        ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-            GradientTimesAttention(
-                variant: variant, epsilon: try options.real("eps", default: defaultEpsilon(variant), in: 0...1e6),
-                startLayer: try options.startLayer(default: 0), gradientOf: try options.gradientOf())
+        ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+            GradientTimesAttention(variant: variant, options: options)
         }
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(variant: Variant, options: MethodOptions) {
+        self.variant = variant
+        id = options.id
+        epsilon = options[variant.epsilon]
+        startLayer = options[Self.start]
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, .gradients(gradientOf.backwardTarget, .standard)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         guard startLayer < config.depth else {
             throw .unsupportedModel(method: id, reason: "start layer \(startLayer) is outside 0..<\(config.depth)")

@@ -10,6 +10,9 @@ import ViT
 /// target class each). The context memoises the result under `ig-attention:<steps>:<logit|probability>`, so TAM,
 /// BT-H and BT-C pay once.
 package enum IntegratedAttentionGradient {
+    /// `steps=20`, the official integral of TAM and Beyond Intuition, declared once for the three methods.
+    package static let steps = MethodOption("steps", default: 20, in: 1...1000, help: "integration steps")
+
     /// The `[H, N, N]` mean over the steps of the last block's attention gradient.
     package static func lastBlock(_ context: ExplanationContext, steps: Int, gradientOf: GradientOf) -> Tensor {
         context.batched(name(steps: steps, gradientOf: gradientOf), images: steps) { model, input, targetClass in
@@ -36,7 +39,7 @@ package enum IntegratedAttentionGradient {
 
     /// Images per forward + backward chunk: the steps' traces are never all held at once (20 steps of
     /// ViT-B/16 in one batch peak near 4.8 GB; chunks of 2 near 1 GB, at the same speed).
-    static let chunk = IntegratedGradients.defaultBatchSize
+    static let chunk = SharedMethodOptions.batch.defaultValue
 
     static func compute(model: ViTModel, input: Tensor, targetClass: Int, steps: Int, gradientOf: GradientOf)
         -> Tensor

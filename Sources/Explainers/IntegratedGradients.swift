@@ -13,72 +13,60 @@ import ViT
 /// - `reduce=signed` (default): the signed channel sum; `abs`, `sum`, `max` as ``ChannelReduction`` says.
 /// - `grad=logit` (default) or `probability`.
 /// - All steps run as one batch of extra passes (``ExplanationContext/batched(_:images:compute:)``), `batch=2`
-///   images per forward + backward chunk (``defaultBatchSize`` says why).
-public struct IntegratedGradients: ExplanationMethod {
+///   images per forward + backward chunk (``SharedMethodOptions/batch`` says why).
+package struct IntegratedGradients: ExplanationMethod {
     /// Where the path starts.
-    public enum Baseline: String, Sendable, CaseIterable {
+    package enum Baseline: String, Sendable, CaseIterable, MethodOptionChoice {
         case zero
         case black
     }
 
-    public let id: String
-    public let steps: Int
-    public let rule: IntegrationRule
-    public let baseline: Baseline
-    public let gradientOf: GradientOf
-    public let reduction: ChannelReduction
+    package let id: String
+    package let steps: Int
+    package let rule: IntegrationRule
+    package let baseline: Baseline
+    package let gradientOf: GradientOf
+    package let reduction: ChannelReduction
     /// Images per forward + backward chunk.
-    public let batchSize: Int
+    package let batchSize: Int
 
-    /// The default images per forward + backward chunk of every batched pass (IG, SmoothGrad, the attention
-    /// integral of TAM and BT): on ViT-B/16 a chunk of 2 is as fast as one of 8 (29 s against 31 s for 50 steps)
-    /// and holds ~1 GB instead of 2.35 GB, since each image's trace and gradients take ~210 MB.
-    public static let defaultBatchSize = 2
+    /// `steps=`; the Riemann rules also need at least ``IntegrationRule/minimumSteps`` (checked with the rule).
+    package static let stepsOption = MethodOption("steps", default: 50, in: 1...4096, help: "points on the path")
+    package static let ruleOption = MethodOption(
+        "rule", default: IntegrationRule.gausslegendre, help: "the quadrature, as Captum's approximation methods")
+    package static let baselineOption = MethodOption(
+        "baseline", default: Baseline.zero, help: "zero (normalised space, mean grey) or black (pixel 0)")
+    package static let reduce = MethodOption(
+        "reduce", default: ChannelReduction.signed, help: "channel reduction of the attribution")
 
-    public init(
-        steps: Int = 50, rule: IntegrationRule = .gausslegendre, baseline: Baseline = .zero,
-        gradientOf: GradientOf = .logit, reduction: ChannelReduction = .signed,
-        batchSize: Int = IntegratedGradients.defaultBatchSize
-    ) {
-        precondition(steps >= rule.minimumSteps && batchSize > 0, "IntegratedGradients: bad steps or batch size")
-        self.steps = steps
-        self.rule = rule
-        self.baseline = baseline
-        self.gradientOf = gradientOf
-        self.reduction = reduction
-        self.batchSize = batchSize
-        var id = "integrated-gradients"
-        if steps != 50 { id += ":steps=\(steps)" }
-        if rule != .gausslegendre { id += ":rule=\(rule.rawValue)" }
-        if baseline != .zero { id += ":baseline=\(baseline.rawValue)" }
-        if reduction != .signed { id += ":reduce=\(reduction.rawValue)" }
-        if gradientOf != .logit { id += ":grad=\(gradientOf.rawValue)" }
-        self.id = id
-    }
-
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "integrated-gradients",
         summary: "Path-integrated input gradients times (input - baseline), summed over channels (pixel level)",
         citation: "Sundararajan et al., ICML 2017; Captum IntegratedGradients (defaults n_steps=50, gausslegendre)",
         passes: "steps x (forward + backward), batched",
         options: [
-            "steps=50: points on the path",
-            "rule=gausslegendre: gausslegendre, riemann_left, riemann_right, riemann_middle or riemann_trapezoid",
-            "baseline=zero: zero (normalised space, mean grey) or black (pixel 0)",
-            "reduce=signed: channel reduction, signed, abs, sum or max",
-            "grad=logit: differentiate the logit or the probability",
-            "batch=\(IntegratedGradients.defaultBatchSize): images per forward + backward chunk "
-                + "(memory only; the map does not change)",
+            stepsOption, ruleOption, baselineOption, reduce, SharedMethodOptions.grad, SharedMethodOptions.batch,
         ],
         isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        let rule = try options.choice("rule", default: IntegrationRule.gausslegendre)
-        return IntegratedGradients(
-            steps: try options.integer("steps", default: 50, in: rule.minimumSteps...4096), rule: rule,
-            baseline: try options.choice("baseline", default: Baseline.zero),
-            gradientOf: try options.choice("grad", default: GradientOf.logit),
-            reduction: try options.choice("reduce", default: ChannelReduction.signed),
-            batchSize: try options.integer("batch", default: IntegratedGradients.defaultBatchSize, in: 1...1024))
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        try IntegratedGradients(options)
+    }
+
+    init(_ options: MethodOptions) throws(ExplainerError) {
+        id = options.id
+        steps = options[Self.stepsOption]
+        rule = options[Self.ruleOption]
+        baseline = options[Self.baselineOption]
+        gradientOf = options[SharedMethodOptions.grad]
+        reduction = options[Self.reduce]
+        batchSize = options[SharedMethodOptions.batch]
+        guard steps >= rule.minimumSteps else {
+            let domain = rule.minimumSteps...Self.stepsOption.domain.upperBound
+            throw .invalidOption(
+                method: options.methodID, option: Self.stepsOption.name,
+                reason: "'\(steps)' is not \(Int.describe(domain)) (rule=\(rule.rawValue) needs at least "
+                    + "\(rule.minimumSteps) steps)")
+        }
     }
 
     /// The name of the batched pass: every option that changes the gradients.
@@ -86,11 +74,11 @@ public struct IntegratedGradients: ExplanationMethod {
         "integrated-gradients(steps=\(steps), \(rule.rawValue), \(baseline.rawValue), \(gradientOf.rawValue))"
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.batchedGradients(passName, images: steps)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         let start = try baselineInput(context)
         let (alphas, weights) = rule.nodes(steps: steps)

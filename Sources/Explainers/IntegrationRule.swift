@@ -2,7 +2,7 @@ import Foundation
 
 /// The quadrature of integrated gradients: where the path `x' + α (x - x')` is sampled and how each gradient is
 /// weighted, exactly as Captum's `approximation_methods.py` defines them (option `rule=`).
-public enum IntegrationRule: String, Sendable, CaseIterable {
+package enum IntegrationRule: String, Sendable, CaseIterable, MethodOptionChoice {
     /// Captum's default: Gauss–Legendre nodes and weights of `numpy.polynomial.legendre.leggauss(n)` mapped from
     /// `[-1, 1]` to `[0, 1]` (`α = (1 + t) / 2`, `w = w_t / 2`; the weights sum to 1).
     case gausslegendre
@@ -17,10 +17,10 @@ public enum IntegrationRule: String, Sendable, CaseIterable {
     case riemannTrapezoid = "riemann_trapezoid"
 
     /// The smallest step count the rule accepts (Captum asserts `n > 1` for the Riemann rules).
-    public var minimumSteps: Int { self == .gausslegendre ? 1 : 2 }
+    package var minimumSteps: Int { self == .gausslegendre ? 1 : 2 }
 
     /// The path positions `α_i` and weights `w_i` for `steps` points, in Captum's order (ascending `α`).
-    public func nodes(steps: Int) -> (alphas: [Double], weights: [Double]) {
+    package func nodes(steps: Int) -> (alphas: [Double], weights: [Double]) {
         precondition(steps >= minimumSteps, "IntegrationRule: \(steps) steps")
         let count = Double(steps)
         func linspace(_ start: Double, _ end: Double) -> [Double] {

@@ -1,88 +1,82 @@
-/// The options written after a method id, `id:key=value:key=value`, read by the method's factory.
+/// The options of one configured method: every declared option's value, given or default, and the method's id.
 ///
-/// Options are separated by `:` so that a method list can be separated by commas
-/// (`--methods agc,rollout:start=1,gae`).
-///
-/// Every read consumes its key; ``finish()`` rejects keys no read asked for, so a typo is an error rather
-/// than a silently ignored setting.
+/// Options are written after the method id, separated by `:` so that a method list can be separated by commas
+/// (`--methods agc,rollout:start=1,gae`). Parsing checks every given key against the method's declared options
+/// (``MethodOption``): an unknown key, a key given twice and a value outside the declared domain are errors
+/// that name what the option takes, so a typo never becomes a silently ignored setting.
 public struct MethodOptions: Sendable {
     /// The method id without options.
     public let methodID: String
-    private var values: [String: String]
+    /// The method's declared options, in declaration order (the order of the id).
+    public let declarations: [any MethodOptionDeclaration]
+    /// The given values by name (typed as their declaration parses them); absent keys take their default.
+    private let values: [String: any Sendable]
 
-    /// Parses `text` (`rollout`, `rollout:start=1`, `integrated-gradients:steps=32:baseline=black`).
-    /// `maps:DIR` style ids (whose argument is a path) are split by ``MethodRegistry`` before this.
-    public init(parsing text: String) throws(ExplainerError) {
-        guard let colon = text.firstIndex(of: ":") else {
-            methodID = text
-            values = [:]
-            return
-        }
-        methodID = String(text[..<colon])
-        var values: [String: String] = [:]
-        for pair in text[text.index(after: colon)...].split(separator: ":", omittingEmptySubsequences: false) {
+    /// Every option at its default.
+    public init(methodID: String, declarations: [any MethodOptionDeclaration]) {
+        self.methodID = methodID
+        self.declarations = declarations
+        values = [:]
+    }
+
+    /// The options of `pairs` (`key=value` texts), checked against `declarations`.
+    public init(methodID: String, declarations: [any MethodOptionDeclaration], pairs: [Substring])
+        throws(ExplainerError)
+    {
+        var values: [String: any Sendable] = [:]
+        for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw .invalidOption(method: methodID, option: String(pair), reason: "expected key=value")
             }
-            guard values[String(parts[0])] == nil else {
-                throw .invalidOption(method: methodID, option: String(parts[0]), reason: "given twice")
+            let key = String(parts[0])
+            let text = String(parts[1])
+            guard let declaration = declarations.first(where: { $0.name == key }) else {
+                let known = declarations.map(\.name)
+                throw .invalidOption(
+                    method: methodID, option: key,
+                    reason: "not an option of this method "
+                        + (known.isEmpty ? "(it takes none)" : "(it takes \(known.joined(separator: ", ")))"))
             }
-            values[String(parts[0])] = String(parts[1])
+            guard values[key] == nil else {
+                throw .invalidOption(method: methodID, option: key, reason: "given twice")
+            }
+            guard let value = declaration.parse(text) else {
+                throw .invalidOption(method: methodID, option: key, reason: declaration.rejection(of: text))
+            }
+            values[key] = value
         }
-        self.values = values
-    }
-
-    /// Options with no values (for building methods in code).
-    public init(methodID: String, values: [String: String] = [:]) {
         self.methodID = methodID
+        self.declarations = declarations
         self.values = values
     }
 
-    /// The raw value of `key`, consumed, or nil when not given.
-    public mutating func string(_ key: String) -> String? {
-        values.removeValue(forKey: key)
+    /// Splits `text` (`rollout`, `rollout:start=1`, `integrated-gradients:steps=32:baseline=black`) into the
+    /// method id and its `key=value` pairs. `maps:DIR` (whose argument is a path) is split by ``MethodRegistry``
+    /// before this.
+    public static func split(_ text: String) -> (methodID: String, pairs: [Substring]) {
+        guard let colon = text.firstIndex(of: ":") else { return (text, []) }
+        let pairs = text[text.index(after: colon)...].split(separator: ":", omittingEmptySubsequences: false)
+        return (String(text[..<colon]), pairs)
     }
 
-    /// An integer option in `range`, or `defaultValue` when not given.
-    public mutating func integer(_ key: String, default defaultValue: Int, in range: ClosedRange<Int>)
-        throws(ExplainerError) -> Int
-    {
-        guard let text = string(key) else { return defaultValue }
-        guard let value = Int(text), range.contains(value) else {
-            throw .invalidOption(
-                method: methodID, option: key, reason: "'\(text)' is not an integer in \(range)")
-        }
-        return value
+    /// The value of `option`: the one given, else its default.
+    /// - Precondition: `option` is one of ``declarations`` (reading another method's option is a programming
+    ///   error).
+    public subscript<Value>(option: MethodOption<Value>) -> Value {
+        precondition(declarations.contains { $0.name == option.name }, "\(methodID) declares no option \(option.name)")
+        return values[option.name] as? Value ?? option.defaultValue
     }
 
-    /// A real option in `range`, or `defaultValue` when not given.
-    public mutating func real(_ key: String, default defaultValue: Double, in range: ClosedRange<Double>)
-        throws(ExplainerError) -> Double
-    {
-        guard let text = string(key) else { return defaultValue }
-        guard let value = Double(text), value.isFinite, range.contains(value) else {
-            throw .invalidOption(method: methodID, option: key, reason: "'\(text)' is not a number in \(range)")
+    /// The id the configured method shows in tables: the method id, then each option that is part of the id and
+    /// differs from its default as `:key=value`, in declaration order (`rollout:start=1`, `gae:grad=probability`).
+    public var id: String {
+        declarations.reduce(methodID) { id, declaration in
+            guard declaration.isInID, let value = values[declaration.name], let text = declaration.text(of: value),
+                text != declaration.defaultText
+            else { return id }
+            return "\(id):\(declaration.name)=\(text)"
         }
-        return value
     }
 
-    /// One of a fixed set of values, or `defaultValue` when not given.
-    public mutating func choice<Value: RawRepresentable & CaseIterable>(_ key: String, default defaultValue: Value)
-        throws(ExplainerError) -> Value where Value.RawValue == String
-    {
-        guard let text = string(key) else { return defaultValue }
-        guard let value = Value(rawValue: text) else {
-            let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
-            throw .invalidOption(method: methodID, option: key, reason: "'\(text)' is not one of \(allowed)")
-        }
-        return value
-    }
-
-    /// Throws if any given option was not read.
-    public func finish() throws(ExplainerError) {
-        if let key = values.keys.sorted().first {
-            throw .invalidOption(method: methodID, option: key, reason: "not an option of this method")
-        }
-    }
 }

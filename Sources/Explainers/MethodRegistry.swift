@@ -2,8 +2,8 @@ import Foundation
 
 /// Every built-in method, and the parser for method lists (`all`, `agc,rollout:start=1,maps:DIR`).
 ///
-/// Adding a method is one new file holding the method and its `static let descriptor`, plus one line in
-/// ``builtIn`` below.
+/// Adding a method is one new file holding the method and its `static let descriptor` (with its options declared
+/// there, ``MethodOption``), plus one line in ``builtIn`` below.
 public struct MethodRegistry: Sendable {
     /// The registered methods in listing order.
     public let descriptors: [MethodDescriptor]
@@ -53,13 +53,11 @@ public struct MethodRegistry: Sendable {
             }
             return ExternalMaps(directory: directory)
         }
-        var options = try MethodOptions(parsing: text)
-        guard let descriptor = descriptor(options.methodID) else {
-            throw .unknownMethod(options.methodID, known: descriptors.map(\.id))
+        let (methodID, pairs) = MethodOptions.split(text)
+        guard let descriptor = descriptor(methodID) else {
+            throw .unknownMethod(methodID, known: descriptors.map(\.id))
         }
-        let method = try descriptor.make(&options)
-        try options.finish()
-        return method
+        return try descriptor.make(try descriptor.options(pairs))
     }
 
     /// Builds every method of a comma-separated list; `all` expands to every built-in method with default
@@ -78,10 +76,7 @@ public struct MethodRegistry: Sendable {
         var methods: [any ExplanationMethod] = []
         for item in items {
             if item == "all" {
-                for descriptor in descriptors {
-                    var options = MethodOptions(methodID: descriptor.id)
-                    methods.append(try descriptor.make(&options))
-                }
+                for descriptor in descriptors { methods.append(try descriptor.makeDefault()) }
             } else {
                 methods.append(try method(item))
             }

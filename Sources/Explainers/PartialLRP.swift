@@ -7,26 +7,28 @@ import ViT
 /// gradient) is off, as in their evaluations. Needs forward and one LRP pass with the orig rules.
 ///
 /// In `all`, list it after `lrp`: a pixel-level orig pass serves this method too, so the pair costs one pass.
-public struct PartialLRP: ExplanationMethod {
-    public let id = "partial-lrp"
+package struct PartialLRP: ExplanationMethod {
+    package let id: String
 
-    public init() {}
-
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "partial-lrp",
         summary: "LRP relevance (orig rules) at the last block's attention, head mean, CLS row",
         citation: "Voita et al. 2019 / Chefer et al., CVPR 2021, baseline lrp_last_layer (ViT_orig_LRP)",
         passes: "forward + LRP (orig)",
         isClassSpecific: true
-    ) { (_: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        PartialLRP()
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        PartialLRP(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, .relevance(.original, toPixels: false)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         guard let last = context.relevance(rules: .original).attention.last else {
             throw .unsupportedModel(method: id, reason: "the model has no blocks")
         }

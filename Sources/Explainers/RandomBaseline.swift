@@ -7,29 +7,29 @@ import ViT
 /// (``SeededNoise/seed(_:imageID:)``: XOR with the id's FNV-1a hash), then one ``SeededNoise/uniform()`` per
 /// patch in row-major order. Without an image id every image gets the same map. Needs no pass; not
 /// class-specific.
-public struct RandomBaseline: ExplanationMethod {
-    public let id: String
-    public let seed: UInt64
+package struct RandomBaseline: ExplanationMethod {
+    package let id: String
+    package let seed: UInt64
 
-    public init(seed: UInt64 = 0) {
-        self.seed = seed
-        id = seed == 0 ? "random" : "random:seed=\(seed)"
-    }
+    package static let seedOption = MethodOption("seed", default: 0, in: 0...Int.max, help: "base seed")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "random",
         summary: "Uniform random values on the patch grid (floor), seeded per image",
         citation: "Baseline; seed mixed with the image id (FNV-1a), SplitMix64 uniforms",
-        passes: "none",
-        options: ["seed=0: base seed"],
-        isClassSpecific: false
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        RandomBaseline(seed: UInt64(try options.integer("seed", default: 0, in: 0...Int.max)))
+        passes: "none", options: [seedOption], isClassSpecific: false
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        RandomBaseline(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [] }
+    init(_ options: MethodOptions) {
+        id = options.id
+        seed = UInt64(options[Self.seedOption])
+    }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [] }
+
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let grid = context.config.gridSize
         var noise = SeededNoise(seed: SeededNoise.seed(seed, imageID: context.imageID))
         return Heatmap(values: (0..<(grid * grid)).map { _ in noise.uniform() }, height: grid, width: grid)

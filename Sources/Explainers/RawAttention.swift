@@ -6,40 +6,36 @@ import ViT
 /// `A_L` (post-softmax, the last block unless `block=` says otherwise) → clamp at 0 (a no-op on softmax
 /// output, kept as the reference does) → mean over heads → CLS row, patch columns. Needs one forward.
 /// Not class-specific.
-public struct RawAttention: ExplanationMethod {
-    public let id: String
-    /// The 0-based block whose attention is read; `nil` = the last block.
-    public let block: Int?
+package struct RawAttention: ExplanationMethod {
+    package let id: String
+    /// The block whose attention is read: 0-based, or counted from the end when negative (-1 = the last).
+    package let block: Int
 
-    public init(block: Int? = nil) {
-        self.block = block
-        id = block.map { "raw-attention:block=\($0)" } ?? "raw-attention"
-    }
+    package static let blockOption = MethodOption(
+        "block", default: -1, in: -10_000...10_000,
+        help: "block to read, 0-based; negative counts from the end (-1 = the last block)")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "raw-attention",
         summary: "Head-averaged CLS attention of the last block",
         citation: "Chefer et al., CVPR 2021, baseline attn_last_layer (hila-chefer/Transformer-Explainability)",
-        passes: "forward",
-        options: ["block=last: 0-based block to read (negative counts from the end)"],
-        isClassSpecific: false
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        let block = try options.string("block").map { (text: String) throws(ExplainerError) -> Int in
-            guard let value = Int(text) else {
-                throw .invalidOption(method: "raw-attention", option: "block", reason: "'\(text)' is not an integer")
-            }
-            return value
-        }
-        return RawAttention(block: block)
+        passes: "forward", options: [blockOption], isClassSpecific: false
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        RawAttention(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [.forward] }
+    init(_ options: MethodOptions) {
+        id = options.id
+        block = options[Self.blockOption]
+    }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [.forward] }
+
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let depth = context.config.depth
-        let index = block.map { $0 < 0 ? depth + $0 : $0 } ?? depth - 1
+        let index = block < 0 ? depth + block : block
         guard (0..<depth).contains(index) else {
-            throw .unsupportedModel(method: id, reason: "block \(block ?? index) is outside 0..<\(depth)")
+            throw .unsupportedModel(method: id, reason: "block \(block) is outside 0..<\(depth)")
         }
         var mean = PatchGrid.headMean(context.trace.blocks[index].attention)
         for position in mean.storage.indices { mean.storage[position] = max(mean.storage[position], 0) }

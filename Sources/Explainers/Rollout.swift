@@ -10,30 +10,31 @@ import ViT
 /// (jacobgil/vit-explain with discard ratio 0; its `(Ā + I) / 2` then a no-op division equals the row
 /// normalisation up to rounding). Chefer's evaluation scripts (`generate_visualizations.py`,
 /// `imagenet_seg_eval.py`) pass `start_layer=1`: use `rollout:start=1` to reproduce their tables.
-public struct Rollout: ExplanationMethod {
-    public let id: String
+package struct Rollout: ExplanationMethod {
+    package let id: String
     /// The 0-based first block of the product.
-    public let startLayer: Int
+    package let startLayer: Int
 
-    public init(startLayer: Int = 0) {
-        self.startLayer = startLayer
-        id = MethodID.make("rollout", [("start", "\(startLayer)", startLayer == 0)])
-    }
+    package static let start = SharedMethodOptions.start(
+        default: 0, help: "0-based first block (0 = all blocks, AG-CAM's baseline; 1 = Chefer's evaluations)")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "rollout",
         summary: "Attention rollout: product of row-normalised (head-mean attention + I) over blocks",
         citation: "Abnar & Zuidema, ACL 2020; code of Chefer et al. CVPR 2021 (generate_rollout) and AG-CAM's baseline",
-        passes: "forward",
-        options: ["start=0: 0-based first block (0 = all blocks, AG-CAM's baseline; 1 = Chefer's evaluations)"],
-        isClassSpecific: false
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        Rollout(startLayer: try options.startLayer(default: 0))
+        passes: "forward", options: [start], isClassSpecific: false
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        Rollout(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [.forward] }
+    init(_ options: MethodOptions) {
+        id = options.id
+        startLayer = options[Self.start]
+    }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [.forward] }
+
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let depth = context.config.depth
         guard startLayer < depth else {
             throw .unsupportedModel(method: id, reason: "start layer \(startLayer) is outside 0..<\(depth)")

@@ -9,43 +9,36 @@ import ViT
 /// `M_ij = max_c |∂y_c/∂x_{c,i,j}|`; `reduce=sum` is `Σ_c |∂y/∂x_c|`, what Captum's `Saliency` (`abs=True`, no
 /// channel reduction of its own) gives after `visualize_image_attr` sums the channel axis. `grad=logit` (default,
 /// the paper's class score `S_c`) or `grad=probability`.
-public struct Saliency: ExplanationMethod {
-    public let id: String
-    public let reduction: ChannelReduction
-    public let gradientOf: GradientOf
+package struct Saliency: ExplanationMethod {
+    package let id: String
+    package let reduction: ChannelReduction
+    package let gradientOf: GradientOf
 
-    public init(reduction: ChannelReduction = .max, gradientOf: GradientOf = .logit) {
-        self.reduction = reduction
-        self.gradientOf = gradientOf
-        var id = "saliency"
-        if reduction != .max { id += ":reduce=\(reduction.rawValue)" }
-        if gradientOf != .logit { id += ":grad=\(gradientOf.rawValue)" }
-        self.id = id
-    }
+    /// Only the two magnitude reductions: a signed sum of the gradient is not what the paper or Captum show.
+    package static let reduce = MethodOption(
+        "reduce", default: ChannelReduction.max, in: [.max, .sum],
+        help: "channel reduction, max (max_c |g|, the paper) or sum (Σ_c |g|, Captum's view)")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "saliency",
         summary: "Input-gradient magnitude, max over colour channels (pixel level)",
         citation: "Simonyan et al., ICLR 2014 workshop, §3.1; Captum Saliency (abs=True)",
-        passes: "forward + backward (shared)",
-        options: [
-            "reduce=max: channel reduction, max (max_c |g|, the paper) or sum (Σ_c |g|, Captum's view)",
-            "grad=logit: differentiate the logit or the probability",
-        ],
-        isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        let reduction = try options.choice("reduce", default: ChannelReduction.max)
-        guard reduction == .max || reduction == .sum else {
-            throw .invalidOption(method: "saliency", option: "reduce", reason: "saliency takes max or sum")
-        }
-        return Saliency(reduction: reduction, gradientOf: try options.choice("grad", default: GradientOf.logit))
+        passes: "forward + backward (shared)", options: [reduce, SharedMethodOptions.grad], isClassSpecific: true
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        Saliency(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+        reduction = options[Self.reduce]
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, .gradients(gradientOf.backwardTarget, .standard)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let gradient = context.gradients(target: gradientOf.backwardTarget).input
         let size = context.config.imageSize
         let map = gradient.storage.withUnsafeBufferPointer {

@@ -15,83 +15,70 @@ import ViT
 ///   one stream of standard normals, `C·S·S` per sample in row-major order, sample after sample, each scaled by σ
 ///   in double precision and added to the float32 input.
 /// - `grad=logit` (default) or `probability`. All samples run as one batch of extra passes in chunks of
-///   `batch=2` (``IntegratedGradients/defaultBatchSize``).
-public struct SmoothGrad: ExplanationMethod {
+///   `batch=2` (``SharedMethodOptions/batch``).
+package struct SmoothGrad: ExplanationMethod {
     /// What is averaged over the samples.
-    public enum Average: String, Sendable, CaseIterable {
+    package enum Average: String, Sendable, CaseIterable, MethodOptionChoice {
         case abs
         case square
         case raw
     }
 
-    public let id: String
-    public let samples: Int
-    public let sigma: Double
-    public let seed: UInt64
-    public let average: Average
-    public let reduction: ChannelReduction
-    public let gradientOf: GradientOf
+    package let id: String
+    package let samples: Int
+    package let sigma: Double
+    package let seed: UInt64
+    package let average: Average
+    package let reduction: ChannelReduction
+    package let gradientOf: GradientOf
     /// Images per forward + backward chunk.
-    public let batchSize: Int
+    package let batchSize: Int
 
-    public init(
-        samples: Int = 25, sigma: Double = 0.15, seed: UInt64 = 0, average: Average = .abs,
-        reduction: ChannelReduction = .max, gradientOf: GradientOf = .logit,
-        batchSize: Int = IntegratedGradients.defaultBatchSize
-    ) {
-        precondition(samples > 0 && sigma >= 0 && batchSize > 0, "SmoothGrad: bad samples, sigma or batch size")
-        self.samples = samples
-        self.sigma = sigma
-        self.seed = seed
-        self.average = average
-        self.reduction = reduction
-        self.gradientOf = gradientOf
-        self.batchSize = batchSize
-        var id = "smoothgrad"
-        if samples != 25 { id += ":samples=\(samples)" }
-        if sigma != 0.15 { id += ":sigma=\(sigma)" }
-        if seed != 0 { id += ":seed=\(seed)" }
-        if average != .abs { id += ":average=\(average.rawValue)" }
-        if reduction != .max { id += ":reduce=\(reduction.rawValue)" }
-        if gradientOf != .logit { id += ":grad=\(gradientOf.rawValue)" }
-        self.id = id
-    }
+    package static let samplesOption = MethodOption("samples", default: 25, in: 1...4096, help: "noisy copies")
+    package static let sigmaOption = MethodOption(
+        "sigma", default: 0.15, in: 0...10,
+        help: "noise standard deviation as a fraction of the input's range (max - min)")
+    package static let seedOption = MethodOption("seed", default: 0, in: 0...Int.max, help: "noise seed")
+    package static let averageOption = MethodOption(
+        "average", default: Average.abs,
+        help: "what is averaged, abs (|g|, Captum), square (g², PAIR) or raw (g, the paper)")
+    package static let reduce = MethodOption(
+        "reduce", default: ChannelReduction.max, help: "channel reduction of the averaged gradient")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "smoothgrad",
         summary: "Input gradients averaged over Gaussian-noised copies of the input (pixel level)",
         citation: "Smilkov et al., arXiv 1706.03825 (2017); PAIR saliency defaults; Captum NoiseTunnel(Saliency)",
         passes: "samples x (forward + backward), batched",
         options: [
-            "samples=25: noisy copies",
-            "sigma=0.15: noise standard deviation as a fraction of the input's range (max - min)",
-            "seed=0: noise seed",
-            "average=abs: what is averaged, abs (|g|, Captum), square (g², PAIR) or raw (g, the paper)",
-            "reduce=max: channel reduction, max, sum, signed or abs",
-            "grad=logit: differentiate the logit or the probability",
-            "batch=\(IntegratedGradients.defaultBatchSize): images per forward + backward chunk (memory only)",
+            samplesOption, sigmaOption, seedOption, averageOption, reduce, SharedMethodOptions.grad,
+            SharedMethodOptions.batch,
         ],
         isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        SmoothGrad(
-            samples: try options.integer("samples", default: 25, in: 1...4096),
-            sigma: try options.real("sigma", default: 0.15, in: 0...10),
-            seed: UInt64(try options.integer("seed", default: 0, in: 0...Int.max)),
-            average: try options.choice("average", default: Average.abs),
-            reduction: try options.choice("reduce", default: ChannelReduction.max),
-            gradientOf: try options.choice("grad", default: GradientOf.logit),
-            batchSize: try options.integer("batch", default: IntegratedGradients.defaultBatchSize, in: 1...1024))
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        SmoothGrad(options)
+    }
+
+    init(_ options: MethodOptions) {
+        id = options.id
+        samples = options[Self.samplesOption]
+        sigma = options[Self.sigmaOption]
+        seed = UInt64(options[Self.seedOption])
+        average = options[Self.averageOption]
+        reduction = options[Self.reduce]
+        gradientOf = options[SharedMethodOptions.grad]
+        batchSize = options[SharedMethodOptions.batch]
     }
 
     private var passName: String {
         "smoothgrad(samples=\(samples), sigma=\(sigma), seed=\(seed), \(average.rawValue), \(gradientOf.rawValue))"
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.batchedGradients(passName, images: samples)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         let target = gradientOf.backwardTarget
         let averaged = context.batched(passName, images: samples) { model, input, targetClass in

@@ -68,15 +68,3 @@ package enum TokenMatrix {
         return Array(matrix.storage[(row * n)..<((row + 1) * n)])
     }
 }
-
-extension MethodOptions {
-    /// The `grad=logit|probability` option of gradient methods (default: the logit, as every official code).
-    package mutating func gradientOf() throws(ExplainerError) -> GradientOf {
-        try choice("grad", default: GradientOf.logit)
-    }
-
-    /// A `start=` option (a block index; checked against the model's depth when the method runs).
-    package mutating func startLayer(default defaultValue: Int) throws(ExplainerError) -> Int {
-        try integer("start", default: defaultValue, in: 0...10_000)
-    }
-}

@@ -11,38 +11,34 @@ import ViT
 /// (`generate_visualizations.py`, `imagenet_seg_eval.py`); 0 is the function's default, the demo notebook's, and
 /// the AG-CAM repo's LRP baseline (bit-identical to this with start 0, methods.md §8). `grad=probability` takes the
 /// gradient of the probability (the relevance always starts from the one-hot class, as in the code).
-public struct TransformerAttribution: ExplanationMethod {
-    public let id: String
-    public let startLayer: Int
-    public let gradientOf: GradientOf
+package struct TransformerAttribution: ExplanationMethod {
+    package let id: String
+    package let startLayer: Int
+    package let gradientOf: GradientOf
 
-    public init(startLayer: Int = 1, gradientOf: GradientOf = .logit) {
-        self.startLayer = startLayer
-        self.gradientOf = gradientOf
-        id = MethodID.make(
-            "transformer-attribution",
-            [("start", "\(startLayer)", startLayer == 1), ("grad", gradientOf.rawValue, gradientOf == .logit)])
-    }
+    package static let start = SharedMethodOptions.start(
+        default: 1, help: "0-based first block (1 = Chefer's evaluations; 0 = function default and AG-CAM's baseline)")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "transformer-attribution",
         summary: "Gradient-weighted LRP attention relevance (ours rules), rolled out over blocks",
         citation: "Chefer et al., CVPR 2021, transformer_attribution (hila-chefer/Transformer-Explainability)",
-        passes: "forward + backward + LRP (ours)",
-        options: [
-            "start=1: 0-based first block (1 = Chefer's evaluations; 0 = function default and AG-CAM's baseline)",
-            "grad=logit: differentiate the logit or the probability",
-        ],
-        isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        TransformerAttribution(startLayer: try options.startLayer(default: 1), gradientOf: try options.gradientOf())
+        passes: "forward + backward + LRP (ours)", options: [start, SharedMethodOptions.grad], isClassSpecific: true
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        TransformerAttribution(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+        startLayer = options[Self.start]
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, .gradients(gradientOf.backwardTarget, .standard), .relevance(.ours, toPixels: false)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let depth = context.config.depth
         guard startLayer < depth else {
             throw .unsupportedModel(method: id, reason: "start layer \(startLayer) is outside 0..<\(depth)")

@@ -11,46 +11,37 @@ import ViT
 /// `start=4` is the official default (InterpretDL's `TAMInterpreter` too); a start at or beyond `L − 1` leaves the
 /// chain at the last block's attention, as the code's empty loop does. `steps=20` is the official integral;
 /// `grad=logit` is the official target (InterpretDL differentiates the probability: `grad=probability`).
-public struct TransitionAttentionMaps: ExplanationMethod {
-    public let id: String
-    public let startLayer: Int
-    public let steps: Int
-    public let gradientOf: GradientOf
+package struct TransitionAttentionMaps: ExplanationMethod {
+    package let id: String
+    package let startLayer: Int
+    package let steps: Int
+    package let gradientOf: GradientOf
 
-    public init(startLayer: Int = 4, steps: Int = 20, gradientOf: GradientOf = .logit) {
-        self.startLayer = startLayer
-        self.steps = steps
-        self.gradientOf = gradientOf
-        id = MethodID.make(
-            "tam",
-            [
-                ("start", "\(startLayer)", startLayer == 4), ("steps", "\(steps)", steps == 20),
-                ("grad", gradientOf.rawValue, gradientOf == .logit),
-            ])
-    }
+    package static let start = SharedMethodOptions.start(
+        default: 4, help: "0-based last block of the chain (official default)")
 
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "tam",
         summary: "Transition attention maps: attention Markov chain x integrated last-block attention gradient",
         citation: "Yuan et al., Explaining Information Flow Inside ViTs Using Markov Chain, 2021 (official code)",
         passes: "forward + integrated-gradient batch (steps images)",
-        options: [
-            "start=4: 0-based last block of the chain (official default)",
-            "steps=20: integration steps", "grad=logit: differentiate the logit or the probability",
-        ],
-        isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        TransitionAttentionMaps(
-            startLayer: try options.startLayer(default: 4),
-            steps: try options.integer("steps", default: 20, in: 1...1000),
-            gradientOf: try options.gradientOf())
+        options: [start, IntegratedAttentionGradient.steps, SharedMethodOptions.grad], isClassSpecific: true
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        TransitionAttentionMaps(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
+    init(_ options: MethodOptions) {
+        id = options.id
+        startLayer = options[Self.start]
+        steps = options[IntegratedAttentionGradient.steps]
+        gradientOf = options[SharedMethodOptions.grad]
+    }
+
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
         [.forward, IntegratedAttentionGradient.product(steps: steps, gradientOf: gradientOf)]
     }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         let blocks = context.trace.blocks
         guard let last = blocks.last else { throw .unsupportedModel(method: id, reason: "the model has no blocks") }

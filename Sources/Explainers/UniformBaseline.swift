@@ -8,24 +8,26 @@ import ViT
 /// reports it as ``MapCondition/constant`` (and returns zeros instead of PyTorch's `0 / 0 = NaN`), and the
 /// evaluator applies its documented constant-map rule, the same one it applies to a Grad-CAM map that clamped
 /// to zero. Needs no pass; not class-specific.
-public struct UniformBaseline: ExplanationMethod {
-    public let id = "uniform"
+package struct UniformBaseline: ExplanationMethod {
+    package let id: String
 
-    public init() {}
-
-    public static let descriptor = MethodDescriptor(
+    package static let descriptor = MethodDescriptor(
         id: "uniform",
         summary: "Constant map (tests each protocol's constant-map rule)",
         citation: "Baseline",
         passes: "none",
         isClassSpecific: false
-    ) { (_: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
-        UniformBaseline()
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+        UniformBaseline(options)
     }
 
-    public func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [] }
+    init(_ options: MethodOptions) {
+        id = options.id
+    }
 
-    public func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
+    package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] { [] }
+
+    package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let grid = context.config.gridSize
         return Heatmap(grid: Tensor(shape: [grid, grid], repeating: 1))
     }

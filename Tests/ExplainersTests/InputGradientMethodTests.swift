@@ -122,7 +122,7 @@ struct InputGradientMethodTests {
     @Test(
         "bad options are typed errors",
         arguments: [
-            ("saliency:reduce=signed", "saliency takes max or sum"),
+            ("saliency:reduce=signed", "'signed' is not one of max, sum"),
             ("integrated-gradients:steps=1:rule=riemann_left", "not an integer in 2..."),
             ("integrated-gradients:rule=simpson", "not one of"),
             ("smoothgrad:sigma=-1", "not a number in"),

@@ -9,7 +9,7 @@ public struct LastAttentionGradient: ExplanationMethod {
     public static let descriptor = MethodDescriptor(
         id: "last-attention-gradient", summary: "ReLU of the last block's attention gradient, head mean",
         citation: "Me et al. 2026", passes: "forward + backward", options: [], isClassSpecific: true
-    ) { (options: inout MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
+    ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
         LastAttentionGradient()
     }
 
