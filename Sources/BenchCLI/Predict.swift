@@ -78,7 +78,7 @@ struct Predict: ParsableCommand {
                     loaded.classNames.flatMap { $0.indices.contains(entry.index) ? $0[entry.index] : nil }
                     ?? "class \(entry.index)"
                 print(
-                    "  \(rank + 1). \(String(format: "%.4f", entry.probability))  [\(entry.index)] \(name)"
+                    "  \(rank + 1). \(String(format: "%.4f", Double(entry.probability)))  [\(entry.index)] \(name)"
                         + "  (logit \(String(format: "%.4f", entry.logit)))")
             }
         }
@@ -88,13 +88,11 @@ struct Predict: ParsableCommand {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    /// The `count` most probable classes of one row of logits (softmax in double precision), best first.
-    static func topClasses(_ logits: [Float], count: Int) -> [(index: Int, probability: Double, logit: Float)] {
-        let largest = Double(logits.max() ?? 0)
-        let exponentials = logits.map { exp(Double($0) - largest) }
-        let total = exponentials.reduce(0, +)
-        let order = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
-        return order.prefix(count).map { ($0, exponentials[$0] / total, logits[$0]) }
+    /// The `count` most probable classes of one row of logits, best first, with their float32 probabilities
+    /// (``ClassRanking``: the values a run's filter and `top1-probability` rows use).
+    static func topClasses(_ logits: [Float], count: Int) -> [(index: Int, probability: Float, logit: Float)] {
+        let ranking = ClassRanking(logits: logits)
+        return ranking.top(count).map { ($0, ranking.probabilities[$0], logits[$0]) }
     }
 
     private static func describe(_ config: ViTConfig) -> String {

@@ -25,7 +25,7 @@ public struct PerturbationLogits: Sendable, Hashable {
     public var classes: Int { unperturbed.count }
 
     /// The unperturbed image's top-1 class (first on ties, as `torch.argmax`).
-    public var predictedClass: Int { Self.argmax(unperturbed[...]) }
+    public var predictedClass: Int { ClassRanking.argmax(unperturbed[...]) }
 
     /// The logits `[K]` of curve `curve` at step `step`.
     public func logits(curve: Int, step: Int) -> ArraySlice<Float> {
@@ -49,26 +49,18 @@ public struct PerturbationLogits: Sendable, Hashable {
         }
     }
 
-    /// One logits row `[K]` reduced: 1 or 0 for top-1 correctness, the float32 softmax probability (max-subtracted
-    /// as `torch.softmax`), or the logit.
+    /// One logits row `[K]` reduced: 1 or 0 for top-1 correctness, the float32 softmax probability
+    /// (``ClassRanking``, max-subtracted as `torch.softmax`), or the logit.
     public static func score(
         _ logits: ArraySlice<Float>, score: PerturbationSettings.Score, scoreClass: Int
     ) -> Double {
         switch score {
         case .top1Correct:
-            return argmax(logits) == scoreClass ? 1 : 0
+            return ClassRanking.argmax(logits) == scoreClass ? 1 : 0
         case .probability:
-            let values = Array(logits)
-            return Double(Tensor(shape: [values.count], storage: values).softmax().storage[scoreClass])
+            return Double(ClassRanking(logits: Array(logits)).probabilities[scoreClass])
         case .logit:
             return Double(logits[logits.startIndex + scoreClass])
         }
-    }
-
-    /// The first index (from 0) of the largest value; 0 when empty.
-    static func argmax(_ values: ArraySlice<Float>) -> Int {
-        var best = values.startIndex
-        for index in values.indices where values[index] > values[best] { best = index }
-        return best - values.startIndex
     }
 }

@@ -44,7 +44,8 @@ public struct ExplanationReport: Sendable {
         public var index: Int
         public var name: String
         public var logit: Float
-        public var probability: Double
+        /// The float32 softmax probability (``ClassRanking``), the value a run's `top1-probability` row holds.
+        public var probability: Float
     }
 
     /// What `prediction.json` holds.
@@ -59,8 +60,8 @@ public struct ExplanationReport: Sendable {
         public var top5: [ClassScore]
         /// Every logit, `[classes]`.
         public var logits: [Float]
-        /// Softmax of the logits in double precision, `[classes]`.
-        public var probabilities: [Double]
+        /// Softmax of the logits in float32 (``ClassRanking``), `[classes]`.
+        public var probabilities: [Float]
     }
 
     /// How one method fared.
@@ -212,18 +213,15 @@ public struct ExplanationReport: Sendable {
     }
 
     /// The prediction for one row of logits `[classes]`.
-    static func predict(_ logits: [Float], target: TargetChoice, image: String?, names: [String]?)
+    package static func predict(_ logits: [Float], target: TargetChoice, image: String?, names: [String]?)
         throws(Failure) -> Prediction
     {
-        let largest = Double(logits.max() ?? 0)
-        let exponentials = logits.map { exp(Double($0) - largest) }
-        let total = exponentials.reduce(0, +)
-        let probabilities = exponentials.map { $0 / total }
-        let order = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+        let ranking = ClassRanking(logits: logits)
+        let order = ranking.top(logits.count)
         func score(_ index: Int) -> ClassScore {
             ClassScore(
                 index: index, name: names?[index] ?? "class \(index)", logit: logits[index],
-                probability: probabilities[index])
+                probability: ranking.probabilities[index])
         }
         let targetIndex: Int
         switch target {
@@ -236,7 +234,7 @@ public struct ExplanationReport: Sendable {
         }
         return Prediction(
             image: image, targetChoice: target.description, target: score(targetIndex),
-            top5: order.prefix(5).map(score), logits: logits, probabilities: probabilities)
+            top5: order.prefix(5).map(score), logits: logits, probabilities: ranking.probabilities)
     }
 
     private static func save(_ tensor: Tensor, to path: String) throws(Failure) {

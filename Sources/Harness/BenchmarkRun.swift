@@ -198,8 +198,9 @@ public final class BenchmarkRun {
                     + "check the checkpoint and the image")
             return Self.seconds(passTime)
         }
-        let probabilities = Self.softmax(logits)
-        let predicted = logits.indices.max { logits[$0] < logits[$1] } ?? 0
+        let ranking = ClassRanking(logits: logits)
+        let probabilities = ranking.probabilities
+        let predicted = ranking.predicted
         let correct = sample.labels.contains(predicted)
         var rows: [ResultRow] = []
         var histograms: [SweepHistogram] = []
@@ -317,12 +318,5 @@ public final class BenchmarkRun {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
-
-    static func softmax(_ logits: [Float]) -> [Float] {
-        let largest = logits.max() ?? 0
-        let exponentials = logits.map { exp($0 - largest) }
-        let total = exponentials.reduce(0, +)
-        return exponentials.map { $0 / total }
     }
 }
