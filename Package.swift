@@ -45,6 +45,9 @@ let package = Package(
 
         // MARK: - Libraries
         .target(
+            name: "SeededRandom"
+        ),
+        .target(
             name: "Tensor",
             dependencies: ["COpenBLAS", "CAllocator"]
         ),
@@ -58,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "ViT",
-            dependencies: ["Models", "Tensor", "Imaging"]
+            dependencies: ["Models", "Tensor", "Imaging", "SeededRandom"]
         ),
         .target(
             name: "Imaging",
@@ -66,14 +69,15 @@ let package = Package(
         ),
         .target(
             name: "Datasets",
-            dependencies: ["Imaging", "CHDF5"]
+            dependencies: ["Imaging", "CHDF5", "SeededRandom"]
         ),
         .target(
             name: "Explainers",
-            dependencies: ["ViT", "ScoreMaps", "Tensor", "Imaging"]
+            dependencies: ["ViT", "ScoreMaps", "Tensor", "Imaging", "SeededRandom"]
         ),
         .target(
-            name: "Reports"
+            name: "Reports",
+            dependencies: ["SeededRandom"]
         ),
         .target(
             name: "Harness",
@@ -107,11 +111,12 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "TestSupport",
+            dependencies: ["SeededRandom"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
             name: "ImagingTests",
-            dependencies: ["Imaging", "TestSupport"],
+            dependencies: ["Imaging", "SeededRandom", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -120,12 +125,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ViTTests",
-            dependencies: ["ViT", "Tensor", "Imaging", "TestSupport"],
+            dependencies: ["ViT", "Tensor", "Imaging", "SeededRandom", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "ExplainersTests",
-            dependencies: ["Explainers", "ScoreMaps", "ViT", "Tensor", "Imaging", "TestSupport"],
+            dependencies: ["Explainers", "ScoreMaps", "ViT", "Tensor", "Imaging", "SeededRandom", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -141,12 +146,15 @@ let package = Package(
         ),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["Evaluation", "Tensor", "Imaging", "Datasets", "Models", "ScoreMaps", "ViT", "TestSupport"],
+            dependencies: [
+                "Evaluation", "Tensor", "Imaging", "Datasets", "Models", "ScoreMaps", "ViT", "SeededRandom",
+                "TestSupport",
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "DatasetsTests",
-            dependencies: ["Datasets", "Imaging", "TestSupport"],
+            dependencies: ["Datasets", "Imaging", "SeededRandom", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

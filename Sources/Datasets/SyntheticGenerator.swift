@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import SeededRandom
 
 /// The synthetic shapes dataset: deterministic 224x224 scenes of textured shapes, written in the Pascal VOC 2012
 /// layout so the VOC adapter reads them unchanged.

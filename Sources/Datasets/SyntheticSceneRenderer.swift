@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import SeededRandom
 
 /// Draws one ``SyntheticScene``: a cluttered background, distractors, then 1 to 3 textured objects.
 ///

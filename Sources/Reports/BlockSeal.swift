@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// The row that seals an image's block in `per_image.csv`: how many rows the block has and a checksum of
 /// their bytes, so a row deleted or altered in the middle of the file is detected on reading.
 ///
@@ -59,19 +61,17 @@ package struct BlockSeal: Equatable, Sendable {
 
     /// FNV-1a 64 fed line by line: deterministic across processes and platforms (unlike `hashValue`).
     package struct Checksum: Sendable {
-        package private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        private var hasher = FNV1a64()
 
         package init() {}
 
+        /// The checksum of the lines added so far.
+        package var value: UInt64 { hasher.value }
+
         /// Adds `bytes` and a `\n`.
         package mutating func addLine(_ bytes: some Sequence<UInt8>) {
-            for byte in bytes { add(byte) }
-            add(UInt8(ascii: "\n"))
-        }
-
-        private mutating func add(_ byte: UInt8) {
-            value ^= UInt64(byte)
-            value = value &* 0x100_0000_01b3
+            hasher.add(bytes)
+            hasher.add(CollectionOfOne(UInt8(ascii: "\n")))
         }
     }
 }

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Seeded percentile bootstrap over images, deterministic so that a resumed or merged run reproduces the
 /// same confidence intervals.
 ///
@@ -19,7 +21,7 @@ public struct Bootstrap: Sendable {
     /// with replacement and passing them to `statistic`.
     public func distribution(count: Int, key: String, statistic: ([Int]) -> Double) -> [Double] {
         guard count > 0 else { return [] }
-        var generator = SplitMix64(seed: Self.fnv1a(key))
+        var generator = SplitMix64(seed: FNV1a64.hash(key))
         var indices = [Int](repeating: 0, count: count)
         var values: [Double] = []
         values.reserveCapacity(resamples)
@@ -45,30 +47,5 @@ public struct Bootstrap: Sendable {
         let upper = min(lower + 1, sorted.count - 1)
         let weight = position - Double(lower)
         return sorted[lower] + (sorted[upper] - sorted[lower]) * weight
-    }
-
-    /// 64-bit FNV-1a of the UTF-8 bytes.
-    static func fnv1a(_ key: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
-    }
-}
-
-/// The SplitMix64 generator (Steele, Lea & Flood 2014), small and fully specified.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

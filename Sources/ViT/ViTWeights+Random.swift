@@ -1,21 +1,17 @@
+import SeededRandom
 import Tensor
 
 extension ViTWeights {
     /// Weights of the given geometry filled with seeded pseudo-random values (uniform in `-scale...scale`, norm
     /// weights near 1), for benchmarks and tests that need timm's shapes but not a trained model.
     public static func random(config: ViTConfig, seed: UInt64 = 0, scale: Float = 0.02) -> ViTWeights {
-        var state = seed
+        var generator = SplitMix64(seed: seed)
         func values(_ shape: [Int], around center: Float = 0) -> Tensor {
             let count = shape.reduce(1, *)
             var storage = [Float](repeating: 0, count: count)
             for index in 0..<count {
-                // SplitMix64, mapped to [-1, 1).
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var mixed = state
-                mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-                mixed ^= mixed >> 31
-                let unit = Float(mixed >> 40) / Float(1 << 24) * 2 - 1
+                // One SplitMix64 output mapped to [-1, 1).
+                let unit = generator.unitFloat() * 2 - 1
                 storage[index] = center + scale * unit
             }
             return Tensor(shape: shape, storage: storage)

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import SeededRandom
 import TestSupport
 import Testing
 

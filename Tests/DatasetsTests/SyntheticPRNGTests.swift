@@ -1,15 +1,16 @@
 import Datasets
+import SeededRandom
 import Testing
 
-/// `SeededGenerator` against the reference algorithms.
+/// `SplitMix64` and `SeededGenerator` against the reference algorithms.
 ///
 /// Golden values: `python3 tools/make_synthetic_prng_golden.py`, a transcription of Vigna's reference C code
 /// (`splitmix64.c`, `xoshiro256starstar.c`), itself checked against that C code compiled with gcc. The
 /// SplitMix64 seed-0 value 0xE220A8397B1DCDAF is also the widely published first output.
 @Suite struct SyntheticPRNGTests {
     @Test func splitMix64MatchesReference() {
-        var state: UInt64 = 0
-        let values = (0..<3).map { _ in SeededGenerator.splitMix64(&state) }
+        var generator = SplitMix64(seed: 0)
+        let values = (0..<3).map { _ in generator.next() }
         #expect(values == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F])
     }
 

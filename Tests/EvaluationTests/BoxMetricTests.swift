@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import SeededRandom
 import TestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import SeededRandom
 import Tensor
 import TestSupport
 import Testing
