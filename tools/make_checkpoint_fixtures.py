@@ -218,7 +218,7 @@ def write_pretrained_table():
         std = ", ".join(swift_float(v) for v in cfg["std"])
         rows.append(
             f'        "{key}": .init(\n'
-            f"            size: {cfg['input_size'][-1]}, mean: ({mean}), std: ({std}),\n"
+            f"            size: {cfg['input_size'][-1]}, normalization: .init(mean: [{mean}], std: [{std}]),\n"
             f"            interpolation: .{cfg['interpolation']}, cropPct: {swift_float(cfg['crop_pct'])}, "
             f"policy: .{'squash' if cfg.get('crop_mode') == 'squash' else 'timm'}),")
     text = (

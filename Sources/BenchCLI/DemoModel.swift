@@ -69,8 +69,9 @@ enum DemoModel {
         settings.size = config.imageSize
         settings.policy = .squash
         settings.cropPct = 1
-        settings.mean = SIMD3(config.mean[0], config.mean[1], config.mean[2])
-        settings.std = SIMD3(config.std[0], config.std[1], config.std[2])
+        settings.normalization = ChannelNormalization(
+            mean: SIMD3(config.mean[0], config.mean[1], config.mean[2]),
+            std: SIMD3(config.std[0], config.std[1], config.std[2]))
         settings.interpolation = PILResize.Filter(rawValue: config.interpolation) ?? .bilinear
         return ModelOptions.Loaded(
             name: name, weightsPath: weightsPath, model: model, preprocessing: settings,

@@ -65,9 +65,7 @@ struct Explain: ParsableCommand {
         let settings = loaded.preprocessing
         let decoded = try ImageDecoder.decodeRGB(contentsOf: image)
         let cropped = Preprocessing.resizedAndCropped(decoded, settings: settings)
-        let planes = cropped.normalizedPlanes(
-            mean: (settings.mean.x, settings.mean.y, settings.mean.z),
-            std: (settings.std.x, settings.std.y, settings.std.z))
+        let planes = cropped.normalizedPlanes(settings.normalization)
         let input = Tensor(shape: [1, 3, settings.size, settings.size], storage: planes)
         Self.log(String(format: "loaded %@ (%@) in %.2f s", loaded.name, loaded.weightsPath, loaded.loadSeconds))
 
@@ -76,9 +74,7 @@ struct Explain: ParsableCommand {
             model: loaded.model, image: cropped,
             input: input, methods: methods, target: target,
             imageID: imageID,
-            normalization: PixelNormalization(
-                mean: [settings.mean.x, settings.mean.y, settings.mean.z],
-                std: [settings.std.x, settings.std.y, settings.std.z]),
+            normalization: settings.normalization,
             classNames: loaded.classNames, to: out,
             progress: Self.log)
         let failed = report.outcomes.filter { if case .failure = $0.result { true } else { false } }

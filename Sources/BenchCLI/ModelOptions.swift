@@ -83,8 +83,8 @@ struct ModelOptions: ParsableArguments {
         }
         if let cropPct { settings.cropPct = cropPct }
         if let interpolation { settings.interpolation = interpolation }
-        if let mean { settings.mean = try Self.triple(mean, option: "--mean") }
-        if let std { settings.std = try Self.triple(std, option: "--std") }
+        if let mean { settings.normalization.mean = try Self.triple(mean, option: "--mean") }
+        if let std { settings.normalization.std = try Self.triple(std, option: "--std") }
         return settings
     }
 

@@ -106,7 +106,7 @@ struct Predict: ParsableCommand {
             settings.policy == .timm
             ? "resize shorter side to \(settings.scaleSize)" : "resize to \(settings.scaleSize)x\(settings.scaleSize)"
         return "\(settings.policy.rawValue): \(resize) (\(settings.interpolation.rawValue)), centre crop "
-            + "\(settings.size), mean \(Self.format(settings.mean)), std \(Self.format(settings.std))"
+            + "\(settings.size), mean \(Self.format(settings.normalization.mean)), std \(Self.format(settings.normalization.std))"
     }
 
     private static func format(_ values: SIMD3<Float>) -> String {

@@ -57,8 +57,10 @@ struct RunManifest {
             "preprocessing": [
                 "size": settings.size, "policy": settings.policy.rawValue, "crop_pct": settings.cropPct,
                 "interpolation": settings.interpolation.rawValue,
-                "mean": [settings.mean.x, settings.mean.y, settings.mean.z].map(Double.init),
-                "std": [settings.std.x, settings.std.y, settings.std.z].map(Double.init),
+                "mean": [settings.normalization.mean.x, settings.normalization.mean.y, settings.normalization.mean.z]
+                    .map(Double.init),
+                "std": [settings.normalization.std.x, settings.normalization.std.y, settings.normalization.std.z]
+                    .map(Double.init),
             ],
             "protocol_settings": Dictionary(
                 evaluation.settingLines.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),

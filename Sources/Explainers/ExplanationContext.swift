@@ -1,3 +1,4 @@
+import Imaging
 import Tensor
 import ViT
 
@@ -19,7 +20,7 @@ public final class ExplanationContext {
     public let imageID: String?
     /// The `Normalize` that made ``input`` from `[0, 1]` pixels, for methods that need a pixel-space value
     /// (integrated gradients' black baseline); nil when unknown.
-    public let normalization: PixelNormalization?
+    public let normalization: ChannelNormalization?
 
     /// Every pass run so far, in order.
     public private(set) var passes: [TraceProduct] = []
@@ -32,7 +33,7 @@ public final class ExplanationContext {
     /// Sets up a context; no pass runs until a method asks. `input` must be `[1, C, S, S]` for `model`.
     public init(
         model: ViTModel, input: Tensor, targetClass: Int, imageID: String? = nil,
-        normalization: PixelNormalization? = nil
+        normalization: ChannelNormalization? = nil
     ) throws(ExplainerError) {
         let config = model.config
         let expected = [1, config.channels, config.imageSize, config.imageSize]
@@ -53,7 +54,7 @@ public final class ExplanationContext {
     /// predicted class), so it is not run again.
     public convenience init(
         model: ViTModel, trace: ViTTrace, targetClass: Int, imageID: String? = nil,
-        normalization: PixelNormalization? = nil
+        normalization: ChannelNormalization? = nil
     ) throws(ExplainerError) {
         try self.init(
             model: model, input: trace.input, targetClass: targetClass, imageID: imageID,

@@ -111,7 +111,7 @@ public struct ExplanationReport: Sendable {
     ///   - progress: receives one line per method.
     public static func write(
         model: ViTModel, image: RGBImage, input: Tensor, methods: [any ExplanationMethod], target: TargetChoice,
-        imageID: String? = nil, normalization: PixelNormalization? = nil, classNames: [String]? = nil,
+        imageID: String? = nil, normalization: ChannelNormalization? = nil, classNames: [String]? = nil,
         to directory: String, progress: (String) -> Void = { _ in }
     ) throws(Failure) -> ExplanationReport {
         let config = model.config

@@ -9,7 +9,7 @@ import ViT
 ///   Captum's trapezoid quirk included). The path points are `x' + α (x - x')` in float32, as Captum builds them.
 /// - `baseline=zero` (default, Captum's default `baselines=0`): zero in the normalised input space, i.e. the
 ///   dataset-mean grey; `baseline=black`: pixel value 0 in every channel, `(0 - mean) / std`, which needs the
-///   context's ``PixelNormalization``.
+///   context's ``ChannelNormalization`` (an RGB input).
 /// - `reduce=signed` (default): the signed channel sum; `abs`, `sum`, `max` as ``ChannelReduction`` says.
 /// - `grad=logit` (default) or `probability`.
 /// - All steps run as one batch of extra passes (``ExplanationContext/batched(_:images:compute:)``), `batch=2`
@@ -113,11 +113,11 @@ package struct IntegratedGradients: ExplanationMethod {
         case .zero:
             return [Float](repeating: 0, count: config.channels * plane)
         case .black:
-            guard let normalization = context.normalization, normalization.mean.count == config.channels else {
+            guard let normalization = context.normalization, config.channels == 3 else {
                 throw .unsupportedModel(
                     method: id,
-                    reason: "baseline=black needs the input's normalisation (mean and std per channel), "
-                        + "which this context was not given")
+                    reason: "baseline=black needs the input's normalisation (mean and std per channel) of an RGB "
+                        + "input, which this context was not given")
             }
             var values = [Float](repeating: 0, count: config.channels * plane)
             for channel in 0..<config.channels {

@@ -96,7 +96,7 @@ public final class BenchmarkRun {
         return try setup.evaluation.perturbation.map { settings in
             try PerturbationRunner(
                 model: setup.model, settings: settings,
-                normalization: PerturbationNormalization(mean: setup.preprocessing.mean, std: setup.preprocessing.std))
+                normalization: PerturbationNormalization(setup.preprocessing.normalization))
         }
     }
 
@@ -159,9 +159,7 @@ public final class BenchmarkRun {
             let image = try sample.loadImage()
             let loaded = try sample.validated(against: image, masks: masks)
             let resized = Preprocessing.resizedAndCropped(image, settings: settings)
-            let planes = resized.normalizedPlanes(
-                mean: (settings.mean.x, settings.mean.y, settings.mean.z),
-                std: (settings.std.x, settings.std.y, settings.std.z))
+            let planes = resized.normalizedPlanes(settings.normalization)
             let input = Tensor(shape: [1, 3, settings.size, settings.size], storage: planes)
             return .success(
                 PreparedSample(
@@ -255,9 +253,7 @@ public final class BenchmarkRun {
             if let existing = contexts[target] { return existing }
             let created = try ExplanationContext(
                 model: model, trace: trace, targetClass: target, imageID: sample.id,
-                normalization: PixelNormalization(
-                    mean: [settings.mean.x, settings.mean.y, settings.mean.z],
-                    std: [settings.std.x, settings.std.y, settings.std.z]))
+                normalization: settings.normalization)
             contexts[target] = created
             return created
         }

@@ -27,9 +27,7 @@ public enum Preprocessing {
     /// `ToTensor` + `Normalize`).
     public static func input(_ image: RGBImage, settings: PreprocessingSettings) -> Tensor {
         let cropped = resizedAndCropped(image, settings: settings)
-        let planes = cropped.normalizedPlanes(
-            mean: (settings.mean.x, settings.mean.y, settings.mean.z),
-            std: (settings.std.x, settings.std.y, settings.std.z))
+        let planes = cropped.normalizedPlanes(settings.normalization)
         return Tensor(shape: [3, settings.size, settings.size], storage: planes)
     }
 }

@@ -6,232 +6,234 @@ extension PreprocessingSettings {
     /// models, and for each untagged name the config of timm's default tag.
     static let timmPretrained: [String: PreprocessingSettings] = [
         "deit_base_distilled_patch16_224": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_base_distilled_patch16_384": .init(
-            size: 384, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 384, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "deit_base_patch16_224": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_base_patch16_384": .init(
-            size: 384, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 384, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "deit_small_distilled_patch16_224": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_small_patch16_224": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_tiny_distilled_patch16_224": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_tiny_patch16_224": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_384": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_base_patch32_224": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch32_384": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_base_patch8_224": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch16_224": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch16_384": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_large_patch32_224": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch32_384": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_small_patch16_224": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_small_patch16_384": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_small_patch32_224": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_small_patch32_384": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_small_patch8_224": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_tiny_patch16_224": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_tiny_patch16_384": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "deit_base_distilled_patch16_224.fb_in1k": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_base_distilled_patch16_384.fb_in1k": .init(
-            size: 384, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 384, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "deit_base_patch16_224.fb_in1k": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_base_patch16_384.fb_in1k": .init(
-            size: 384, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 384, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "deit_small_distilled_patch16_224.fb_in1k": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_small_patch16_224.fb_in1k": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_tiny_distilled_patch16_224.fb_in1k": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "deit_tiny_patch16_224.fb_in1k": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.augreg2_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.augreg_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.augreg_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.augreg_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.bamboo": .init(
-            size: 224, mean: (0.48145466, 0.4578275, 0.40821073), std: (0.26862954, 0.26130258, 0.27577711),
+            size: 224,
+            normalization: .init(
+                mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_base_patch16_224.dino": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.mae": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.orig_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.orig_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_224.sam_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch16_384.augreg_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_base_patch16_384.augreg_in21k_ft_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_base_patch16_384.orig_in21k_ft_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_base_patch32_224.augreg_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch32_224.augreg_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch32_224.augreg_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch32_224.orig_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch32_224.sam_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch32_384.augreg_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_base_patch32_384.augreg_in21k_ft_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_base_patch8_224.augreg2_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch8_224.augreg_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch8_224.augreg_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_base_patch8_224.dino": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch16_224.augreg_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch16_224.augreg_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch16_224.mae": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch16_224.orig_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch16_384.augreg_in21k_ft_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_large_patch32_224.orig_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_large_patch32_384.orig_in21k_ft_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_small_patch16_224.augreg_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_small_patch16_224.augreg_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_small_patch16_224.augreg_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_small_patch16_224.dino": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_small_patch16_384.augreg_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_small_patch16_384.augreg_in21k_ft_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_small_patch32_224.augreg_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_small_patch32_224.augreg_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_small_patch32_384.augreg_in21k_ft_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
         "vit_small_patch8_224.dino": .init(
-            size: 224, mean: (0.485, 0.456, 0.406), std: (0.229, 0.224, 0.225),
+            size: 224, normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_tiny_patch16_224.augreg_in21k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_tiny_patch16_224.augreg_in21k_ft_in1k": .init(
-            size: 224, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 224, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 0.9, policy: .timm),
         "vit_tiny_patch16_384.augreg_in21k_ft_in1k": .init(
-            size: 384, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5),
+            size: 384, normalization: .init(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
             interpolation: .bicubic, cropPct: 1.0, policy: .timm),
     ]
 }

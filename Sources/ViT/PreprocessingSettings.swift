@@ -17,9 +17,8 @@ public struct PreprocessingSettings: Equatable, Sendable {
 
     /// The output side in pixels (the model's image size).
     public var size: Int
-    /// Per-channel mean and standard deviation of `Normalize`, applied to `value / 255`.
-    public var mean: SIMD3<Float>
-    public var std: SIMD3<Float>
+    /// The per-channel mean and standard deviation of `Normalize`, applied to `value / 255`.
+    public var normalization: ChannelNormalization
     /// Pillow's resampling filter (timm's `interpolation`; torchvision resizes PIL images with Pillow).
     public var interpolation: PILResize.Filter
     /// timm's `crop_pct` (in `(0, 1]`).
@@ -27,23 +26,15 @@ public struct PreprocessingSettings: Equatable, Sendable {
     public var policy: Policy
 
     public init(
-        size: Int, mean: (Float, Float, Float), std: (Float, Float, Float), interpolation: PILResize.Filter,
-        cropPct: Double, policy: Policy
+        size: Int, normalization: ChannelNormalization, interpolation: PILResize.Filter, cropPct: Double,
+        policy: Policy
     ) {
         self.size = size
-        self.mean = SIMD3(mean.0, mean.1, mean.2)
-        self.std = SIMD3(std.0, std.1, std.2)
+        self.normalization = normalization
         self.interpolation = interpolation
         self.cropPct = cropPct
         self.policy = policy
     }
-
-    /// timm's `IMAGENET_DEFAULT_MEAN` / `IMAGENET_DEFAULT_STD`.
-    public static let imageNetMean: (Float, Float, Float) = (0.485, 0.456, 0.406)
-    public static let imageNetStd: (Float, Float, Float) = (0.229, 0.224, 0.225)
-    /// timm's `IMAGENET_INCEPTION_MEAN` / `_STD` and transformers' `IMAGENET_STANDARD_*`: 0.5 each.
-    public static let inceptionMean: (Float, Float, Float) = (0.5, 0.5, 0.5)
-    public static let inceptionStd: (Float, Float, Float) = (0.5, 0.5, 0.5)
 
     /// The settings of a named model.
     ///
@@ -64,19 +55,19 @@ public struct PreprocessingSettings: Equatable, Sendable {
         let base = String(key.split(separator: ".", maxSplits: 1).first ?? "")
         if key.hasPrefix("google/") {
             self.init(
-                size: size, mean: Self.inceptionMean, std: Self.inceptionStd, interpolation: .bilinear, cropPct: 1,
+                size: size, normalization: .inception, interpolation: .bilinear, cropPct: 1,
                 policy: .squash)
         } else if base.hasPrefix("deit") {
             self.init(
-                size: size, mean: Self.imageNetMean, std: Self.imageNetStd, interpolation: .bicubic, cropPct: 0.9,
+                size: size, normalization: .imageNet, interpolation: .bicubic, cropPct: 0.9,
                 policy: .timm)
         } else if base.hasPrefix("vit") {
             self.init(
-                size: size, mean: Self.inceptionMean, std: Self.inceptionStd, interpolation: .bicubic, cropPct: 0.9,
+                size: size, normalization: .inception, interpolation: .bicubic, cropPct: 0.9,
                 policy: .timm)
         } else {
             self.init(
-                size: size, mean: Self.imageNetMean, std: Self.imageNetStd, interpolation: .bilinear, cropPct: 0.875,
+                size: size, normalization: .imageNet, interpolation: .bilinear, cropPct: 0.875,
                 policy: .timm)
         }
     }

@@ -34,9 +34,7 @@ struct PreprocessingPromiseTests {
         let settings = loaded.preprocessing
         let context = try ExplanationContext(
             model: loaded.model, trace: trace, targetClass: predicted, imageID: prepared.sample.id,
-            normalization: PixelNormalization(
-                mean: [settings.mean.x, settings.mean.y, settings.mean.z],
-                std: [settings.std.x, settings.std.y, settings.std.z]))
+            normalization: settings.normalization)
         for method in try MethodRegistry.builtIn.methods(methods) {
             let scored = try method.explain(context).normalized(to: 224).values
             let written = try NPY.read(contentsOf: out.appendingPathComponent("\(method.id).npy").path)

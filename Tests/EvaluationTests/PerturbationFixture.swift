@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Imaging
 import Tensor
 import Testing
 import ViT
@@ -77,7 +78,9 @@ struct PerturbationFixture {
     /// The fixture's normalisation (ImageNet mean/std; dataset mean 0.5 gray).
     var normalization: PerturbationNormalization {
         PerturbationNormalization(
-            mean: SIMD3(meta.mean[0], meta.mean[1], meta.mean[2]), std: SIMD3(meta.std[0], meta.std[1], meta.std[2]),
+            ChannelNormalization(
+                mean: SIMD3(meta.mean[0], meta.mean[1], meta.mean[2]), std: SIMD3(meta.std[0], meta.std[1], meta.std[2])
+            ),
             datasetMean: SIMD3(meta.datasetMean[0], meta.datasetMean[1], meta.datasetMean[2]))
     }
 

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Imaging
 import Tensor
 import Testing
 import ViT
@@ -48,7 +49,7 @@ import ViT
 
     @Test func fillColoursUnderMeanStdHalf() throws {
         let half = PerturbationNormalization(
-            mean: SIMD3(repeating: 0.5), std: SIMD3(repeating: 0.5), datasetMean: SIMD3(0.485, 0.456, 0.406))
+            .inception, datasetMean: SIMD3(0.485, 0.456, 0.406))
         #expect(half.fillColour(.black) == SIMD3(repeating: -1))  // Chefer: (0 - 0.5) / 0.5
         #expect(half.fillColour(.normalizedZero) == SIMD3(repeating: 0))  // AG-CAM: mid-gray 0.5
         // ImageNet's mean colour under 0.5 / 0.5: 2 * m - 1.
@@ -59,7 +60,7 @@ import ViT
 
     @Test func fillColoursUnderImageNetMeanStd() throws {
         let imageNet = PerturbationNormalization(
-            mean: SIMD3(0.485, 0.456, 0.406), std: SIMD3(0.229, 0.224, 0.225), datasetMean: SIMD3(0.485, 0.456, 0.406))
+            .imageNet, datasetMean: SIMD3(0.485, 0.456, 0.406))
         let black = try #require(imageNet.fillColour(.black))
         // -0.485 / 0.229 = -2.117904, -0.456 / 0.224 = -2.035714, -0.406 / 0.225 = -1.804444.
         #expect(abs(black.x + 2.117904) < 1e-5 && abs(black.y + 2.035714) < 1e-5 && abs(black.z + 1.804444) < 1e-5)
@@ -70,7 +71,7 @@ import ViT
     @Test func stepsOnATwoByTwoImage() throws {
         // Pixel values 0..3 per channel (channel c adds 10 c); map ranks pixel 2 > 0 > 3 > 1.
         let model = ViTModel(weights: .random(config: tinyConfig(imageSize: 2), seed: 1))
-        let normalization = PerturbationNormalization(mean: SIMD3(repeating: 0.5), std: SIMD3(repeating: 0.5))
+        let normalization = PerturbationNormalization(.inception)
         let settings = Settings(
             curves: [.init(mode: .deletion, order: .mostRelevantFirst)], fill: .black,
             steps: .fractions([0, 0.25, 0.5, 0.75, 1]), score: .logit, scoreClass: .label, mapClass: .label,
@@ -132,7 +133,7 @@ import ViT
 
     @Test func badInputsAreTypedErrors() throws {
         let model = ViTModel(weights: .random(config: tinyConfig(imageSize: 8), seed: 2))
-        let normalization = PerturbationNormalization(mean: SIMD3(repeating: 0.5), std: SIMD3(repeating: 0.5))
+        let normalization = PerturbationNormalization(.inception)
         let runner = try PerturbationRunner(model: model, settings: .chefer2021, normalization: normalization)
         let image = Tensor(zeros: [3, 8, 8])
         #expect(throws: PerturbationError.mapShape(got: [4, 4], expected: [8, 8])) {
@@ -157,7 +158,8 @@ import ViT
         #expect(throws: PerturbationError.self) {
             try PerturbationRunner(
                 model: model, settings: .chefer2021,
-                normalization: PerturbationNormalization(mean: SIMD3(repeating: 0.5), std: SIMD3(0.5, 0, 0.5)))
+                normalization: PerturbationNormalization(
+                    ChannelNormalization(mean: SIMD3(repeating: 0.5), std: SIMD3(0.5, 0, 0.5))))
         }
     }
 

@@ -12,7 +12,7 @@ struct ExplanationReportTests {
     private static func imageAndInput(_ fixture: InputGradientFixture) throws -> (RGBImage, Tensor) {
         let image = try ImageDecoder.decodeRGB(
             contentsOf: fixture.folder.appendingPathComponent("image.png").path)
-        let planes = image.normalizedPlanes(mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5))
+        let planes = image.normalizedPlanes(.inception)
         return (image, Tensor(shape: [1, 3, 32, 32], storage: planes))
     }
 
@@ -34,7 +34,7 @@ struct ExplanationReportTests {
         var lines: [String] = []
         let report = try ExplanationReport.write(
             model: fixture.model, image: image, input: input, methods: methods, target: .rank(2), imageID: "image",
-            normalization: PixelNormalization(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+            normalization: ChannelNormalization.inception,
             classNames: (0..<10).map { "name\($0)" }, to: folder, progress: { lines.append($0) })
 
         // The target is the second most probable class, and the prediction matches the PyTorch logits.

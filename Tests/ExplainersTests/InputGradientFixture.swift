@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import Tensor
 import Testing
 import ViT
@@ -61,7 +62,7 @@ struct InputGradientFixture {
     func context(target: Int, imageID: String?) throws -> ExplanationContext {
         try ExplanationContext(
             model: model, input: input, targetClass: target, imageID: imageID,
-            normalization: PixelNormalization(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]))
+            normalization: ChannelNormalization.inception)
     }
 }
 

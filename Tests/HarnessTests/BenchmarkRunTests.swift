@@ -163,9 +163,7 @@ struct WSOLRunTests {
             let trace = RunFixture.model.forward(prepared.input)
             let context = try ExplanationContext(
                 model: RunFixture.model, trace: trace, targetClass: label, imageID: prepared.sample.id,
-                normalization: PixelNormalization(
-                    mean: [settings.mean.x, settings.mean.y, settings.mean.z],
-                    std: [settings.std.x, settings.std.y, settings.std.z]))
+                normalization: settings.normalization)
             let map = ScoreMap(try method.explain(context).normalized(to: evaluation.mapSize))
             let truth = try #require(
                 try GroundTruthBuilder.groundTruth(

@@ -9,13 +9,13 @@ struct NormalizationTests {
     ])
     func halfMeanHalfStd(value: UInt8, expected: Float) {
         let image = RGBImage(width: 1, height: 1, fill: (value, value, value))
-        let planes = image.normalizedPlanes(mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5))
+        let planes = image.normalizedPlanes(.inception)
         #expect(planes == [expected, expected, expected])
     }
 
     @Test func planesAreChannelMajor() {
         let image = RGBImage(width: 2, height: 1, pixels: [255, 0, 0, 0, 255, 0])
-        let planes = image.normalizedPlanes(mean: (0, 0, 0), std: (1, 1, 1))
+        let planes = image.normalizedPlanes(ChannelNormalization(mean: [0, 0, 0], std: [1, 1, 1]))
         #expect(planes == [1, 0, 0, 1, 0, 0])
     }
 }

@@ -11,8 +11,10 @@ import Testing
 @Suite struct PreprocessingTests {
     static func settings(_ fixture: CheckpointFixture.PreprocessingCase) throws -> PreprocessingSettings {
         try PreprocessingSettings(
-            size: fixture.size, mean: (fixture.mean[0], fixture.mean[1], fixture.mean[2]),
-            std: (fixture.std[0], fixture.std[1], fixture.std[2]),
+            size: fixture.size,
+            normalization: ChannelNormalization(
+                mean: SIMD3(fixture.mean[0], fixture.mean[1], fixture.mean[2]),
+                std: SIMD3(fixture.std[0], fixture.std[1], fixture.std[2])),
             interpolation: #require(PILResize.Filter(rawValue: fixture.interpolation)), cropPct: fixture.cropPct,
             policy: #require(PreprocessingSettings.Policy(rawValue: fixture.cropMode == "squash" ? "squash" : "timm")))
     }
@@ -50,7 +52,7 @@ import Testing
         let square = CenterCrop(size: 32).apply(image)
         for filter in PILResize.Filter.allCases {
             let settings = PreprocessingSettings(
-                size: 32, mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5), interpolation: filter, cropPct: 1,
+                size: 32, normalization: .inception, interpolation: filter, cropPct: 1,
                 policy: .squash)
             #expect(Preprocessing.resizedAndCropped(square, settings: settings) == square)
             // timm policy at crop_pct 1 on a square input is the identity too.
@@ -76,12 +78,16 @@ import Testing
 
     @Test func modelNamesResolve() {
         let augreg = PreprocessingSettings(model: "vit_base_patch16_224.augreg2_in21k_ft_in1k")
-        #expect(augreg.mean == SIMD3(0.5, 0.5, 0.5) && augreg.interpolation == .bicubic && augreg.cropPct == 0.9)
+        #expect(
+            augreg.normalization.mean == SIMD3(0.5, 0.5, 0.5) && augreg.interpolation == .bicubic
+                && augreg.cropPct == 0.9)
         #expect(augreg.policy == .timm)
         // Untagged: timm's default tag (augreg2 for ViT-B/16).
         #expect(PreprocessingSettings(model: "vit_base_patch16_224") == augreg)
         let deit = PreprocessingSettings(model: "deit_base_distilled_patch16_224")
-        #expect(deit.mean == SIMD3(0.485, 0.456, 0.406) && deit.std == SIMD3(0.229, 0.224, 0.225))
+        #expect(
+            deit.normalization.mean == SIMD3(0.485, 0.456, 0.406)
+                && deit.normalization.std == SIMD3(0.229, 0.224, 0.225))
         #expect(deit.cropPct == 0.9 && deit.interpolation == .bicubic)
         // 384 models use crop_pct 1.0 in timm.
         let large = PreprocessingSettings(model: "vit_base_patch16_384.augreg_in21k_ft_in1k")
@@ -91,7 +97,7 @@ import Testing
             google.policy == .squash && google.interpolation == .bilinear && google.cropPct == 1 && google.size == 224)
         // Names outside the table fall back by prefix.
         let unknownDeiT = PreprocessingSettings(model: "deit_small_patch16_384.custom")
-        #expect(unknownDeiT.size == 384 && unknownDeiT.mean == SIMD3(0.485, 0.456, 0.406))
+        #expect(unknownDeiT.size == 384 && unknownDeiT.normalization.mean == SIMD3(0.485, 0.456, 0.406))
         let other = PreprocessingSettings(model: "my_model")
         #expect(other.cropPct == 0.875 && other.interpolation == .bilinear && other.size == 224)
     }

@@ -35,7 +35,7 @@ let benchmarks: @Sendable () -> Void = {
             let image = try ImageDecoder.decodeRGB(jpeg)
             let resized = image.resized(shorterSide: 248, filter: .bicubic)
             let input = CenterCrop(size: 224).apply(resized)
-            blackHole(input.normalizedPlanes(mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5)))
+            blackHole(input.normalizedPlanes(.inception))
         }
     }
 
@@ -44,7 +44,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let image = try ImageDecoder.decodeRGB(jpeg)
             let input = image.resized(width: 224, height: 224, filter: .bilinear)
-            blackHole(input.normalizedPlanes(mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5)))
+            blackHole(input.normalizedPlanes(.inception))
         }
     }
 
@@ -58,7 +58,7 @@ let benchmarks: @Sendable () -> Void = {
     let cropped = RGBImage(width: 224, height: 224, fill: (10, 200, 30))
     Benchmark("RGB 224x224 normalise to [3, 224, 224] floats", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(cropped.normalizedPlanes(mean: (0.5, 0.5, 0.5), std: (0.5, 0.5, 0.5)))
+            blackHole(cropped.normalizedPlanes(.inception))
         }
     }
 

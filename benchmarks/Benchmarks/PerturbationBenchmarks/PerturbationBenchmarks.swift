@@ -20,7 +20,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     let map = Tensor(shape: [224, 224], storage: mapValues)
     let logits = model.logits(image.reshaped([1, 3, 224, 224]))
-    let normalization = PerturbationNormalization(mean: SIMD3(repeating: 0.5), std: SIMD3(repeating: 0.5))
+    let normalization = PerturbationNormalization(.inception)
     let configuration = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, .peakMemoryResident], warmupIterations: 1, maxDuration: .seconds(30),
         maxIterations: 5)
