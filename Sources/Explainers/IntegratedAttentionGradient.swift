@@ -6,8 +6,8 @@ import ViT
 /// block's post-softmax attention for the input `α · x` (normalised space, so the baseline is the zero image),
 /// summed over `α` in order and divided by `steps`: `[H, N, N]`.
 ///
-/// The steps run as extra batched passes in chunks of ``chunk`` images (one forward and one backward with the
-/// target class each). The context memoises the result under `ig-attention:<steps>:<logit|probability>`, so TAM,
+/// The steps run as extra batched passes in chunks of ``chunk`` images (``BatchedPasses``: one forward and one
+/// backward with the target class each). The context memoises the result under `ig-attention:<steps>:<logit|probability>`, so TAM,
 /// BT-H and BT-C pay once.
 package enum IntegratedAttentionGradient {
     /// `steps=20`, the official integral of TAM and Beyond Intuition, declared once for the three methods.
@@ -44,30 +44,23 @@ package enum IntegratedAttentionGradient {
     static func compute(model: ViTModel, input: Tensor, targetClass: Int, steps: Int, gradientOf: GradientOf)
         -> Tensor
     {
-        let size = input.count
         let config = model.config
         let plane = config.heads * config.tokens * config.tokens
         let alphas = alphas(steps: steps)
         var total = [Float](repeating: 0, count: plane)
-        var start = 0
-        while start < steps {
-            let count = min(chunk, steps - start)
-            var batch = Tensor(zeros: [count] + Array(input.shape.dropFirst()))
-            for offset in 0..<count {
-                let scale = Float(alphas[start + offset])
-                for position in 0..<size { batch.storage[offset * size + position] = input.storage[position] * scale }
-            }
-            let trace = model.forward(batch)
-            let gradients = model.backward(
-                trace, classes: Array(repeating: targetClass, count: count), target: gradientOf.backwardTarget)
-            // Summed step by step in order, as one batch would be.
-            if let last = gradients.blocks.last?.attention {
+        BatchedPasses.run(
+            model: model, images: steps, chunk: chunk, targetClass: targetClass, target: gradientOf.backwardTarget,
+            fill: { step, pixels in
+                let scale = Float(alphas[step])
+                for position in pixels.indices { pixels[position] = input.storage[position] * scale }
+            },
+            consume: { _, count, gradients in
+                // Summed step by step in order, as one batch would be.
+                guard let last = gradients.blocks.last?.attention else { return }
                 for offset in 0..<count {
                     for index in 0..<plane { total[index] += last.storage[offset * plane + index] }
                 }
-            }
-            start += count
-        }
+            })
         for index in 0..<plane { total[index] /= Float(steps) }
         return Tensor(shape: [config.heads, config.tokens, config.tokens], storage: total)
     }

@@ -86,7 +86,7 @@ package struct IntegratedGradients: ExplanationMethod {
         let integral = context.batched(passName, images: steps) { model, input, targetClass in
             var sum = [Float](repeating: 0, count: input.count)
             let difference = zip(input.storage, start).map { $0 - $1 }
-            InputGradientBatch.run(
+            BatchedPasses.inputGradients(
                 model: model, images: steps, chunk: batchSize, targetClass: targetClass, target: target,
                 fill: { step, pixels in
                     let alpha = Float(alphas[step])

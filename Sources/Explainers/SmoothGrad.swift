@@ -87,7 +87,7 @@ package struct SmoothGrad: ExplanationMethod {
             let deviation = sigma * range
             var noise = SeededNoise(seed: seed)
             var sum = [Float](repeating: 0, count: values.count)
-            InputGradientBatch.run(
+            BatchedPasses.inputGradients(
                 model: model, images: samples, chunk: batchSize, targetClass: targetClass, target: target,
                 fill: { _, pixels in
                     // Called in sample order, so the stream is drawn sample after sample.
