@@ -12,16 +12,16 @@ import ViT
 /// One forward pass chooses the target class and is shared by every method through one
 /// ``ExplanationContext``. A method that throws is recorded in ``outcomes`` (and reported through `progress`)
 /// and the others still run; it gets a grey tile on the sheet.
-public struct ExplanationReport: Sendable {
+package struct ExplanationReport: Sendable {
     /// Which class the maps explain.
-    public enum TargetChoice: Equatable, Sendable, CustomStringConvertible {
+    package enum TargetChoice: Equatable, Sendable, CustomStringConvertible {
         /// The `k`-th most probable class (1 = the prediction); ties go to the lower index.
         case rank(Int)
         /// A class index.
         case index(Int)
 
         /// Parses `top1`, `top2`, ... or a class index.
-        public init?(_ text: String) {
+        package init?(_ text: String) {
             if text.hasPrefix("top"), let rank = Int(text.dropFirst(3)), rank >= 1 {
                 self = .rank(rank)
             } else if let index = Int(text), index >= 0 {
@@ -31,7 +31,7 @@ public struct ExplanationReport: Sendable {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .rank(let rank): "top\(rank)"
             case .index(let index): "\(index)"
@@ -40,45 +40,45 @@ public struct ExplanationReport: Sendable {
     }
 
     /// One class of the prediction.
-    public struct ClassScore: Codable, Equatable, Sendable {
-        public var index: Int
-        public var name: String
-        public var logit: Float
+    package struct ClassScore: Codable, Equatable, Sendable {
+        package var index: Int
+        package var name: String
+        package var logit: Float
         /// The float32 softmax probability (``ClassRanking``), the value a run's `top1-probability` row holds.
-        public var probability: Float
+        package var probability: Float
     }
 
     /// What `prediction.json` holds.
-    public struct Prediction: Codable, Equatable, Sendable {
+    package struct Prediction: Codable, Equatable, Sendable {
         /// The image id (file stem).
-        public var image: String?
+        package var image: String?
         /// How the target was chosen (`top1`, `top2`, or the index as given).
-        public var targetChoice: String
+        package var targetChoice: String
         /// The class the maps explain.
-        public var target: ClassScore
+        package var target: ClassScore
         /// The five most probable classes, best first.
-        public var top5: [ClassScore]
+        package var top5: [ClassScore]
         /// Every logit, `[classes]`.
-        public var logits: [Float]
+        package var logits: [Float]
         /// Softmax of the logits in float32 (``ClassRanking``), `[classes]`.
-        public var probabilities: [Float]
+        package var probabilities: [Float]
     }
 
     /// How one method fared.
-    public struct MethodOutcome: Sendable {
+    package struct MethodOutcome: Sendable {
         /// The method id with its options.
-        public var id: String
+        package var id: String
         /// The file-name stem its files use (``fileStem(for:)``).
-        public var fileStem: String
+        package var fileStem: String
         /// Wall time of `explain` plus the passes it triggered first (shared passes count for the first method
         /// that needs them).
-        public var seconds: Double
+        package var seconds: Double
         /// What normalisation found in the map, or the error the method threw.
-        public var result: Result<MapCondition, ExplainerError>
+        package var result: Result<MapCondition, ExplainerError>
     }
 
     /// Why the report could not be written.
-    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+    package enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         /// The target class is not one of the model's classes.
         case badTarget(String, classes: Int)
         /// The image does not have the model's input size.
@@ -88,7 +88,7 @@ public struct ExplanationReport: Sendable {
         /// The context refused the input.
         case context(ExplainerError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .badTarget(let choice, let classes):
                 "--class \(choice): the model has \(classes) classes (0...\(classes - 1))"
@@ -100,8 +100,8 @@ public struct ExplanationReport: Sendable {
         }
     }
 
-    public let prediction: Prediction
-    public let outcomes: [MethodOutcome]
+    package let prediction: Prediction
+    package let outcomes: [MethodOutcome]
 
     /// Runs `methods` on one image and writes the files into `directory` (created if needed).
     /// - Parameters:
@@ -109,7 +109,7 @@ public struct ExplanationReport: Sendable {
     ///   - input: the model input made from it, `[1, C, S, S]`.
     ///   - classNames: names by class index when they match the model's classes (else `class N`).
     ///   - progress: receives one line per method.
-    public static func write(
+    package static func write(
         model: ViTModel, image: RGBImage, input: Tensor, methods: [any ExplanationMethod], target: TargetChoice,
         imageID: String? = nil, normalization: ChannelNormalization? = nil, classNames: [String]? = nil,
         to directory: String, progress: (String) -> Void = { _ in }
@@ -201,7 +201,7 @@ public struct ExplanationReport: Sendable {
 
     /// A file-name stem for a method id: every character other than ASCII letters, digits, `.`, `=`, `-` and `_`
     /// becomes `_` (`rollout:start=1` → `rollout_start=1`, `maps:/x/y` → `maps__x_y`).
-    public static func fileStem(for id: String) -> String {
+    package static func fileStem(for id: String) -> String {
         String(
             id.unicodeScalars.map { scalar -> Character in
                 let allowed =
