@@ -1,7 +1,7 @@
 # Quick start: `make demo` runs the built-in demo, `make test` runs the test suite.
 # Both install missing Debian packages first when run as root (tools/install-deps.sh).
 
-.PHONY: demo test deps lint format fixtures benchmarks results demo-model
+.PHONY: demo test deps lint format fixtures run-level-fixtures benchmarks results demo-model
 
 demo: deps
 	swift run -c release bench
@@ -37,6 +37,13 @@ fixtures:
 	python3 tools/make_overlay_fixtures.py
 	python3 tools/make_method_fixtures.py
 	python3 tools/make_perturbation_fixtures.py
+
+# The run-level fixture runs the official evaluators, so it needs checkouts of wsolevaluation,
+# Transformer-Explainability and Attention-Guided-CAM at the protocols' reference commits (see the script):
+#   make run-level-fixtures WSOLEVALUATION=DIR TRANSFORMER_EXPLAINABILITY=DIR AGCAM=DIR
+run-level-fixtures:
+	python3 tools/make_run_level_fixtures.py --wsolevaluation "$(WSOLEVALUATION)" \
+		--transformer-explainability "$(TRANSFORMER_EXPLAINABILITY)" --agcam "$(AGCAM)"
 
 # Release-build performance benchmarks (nested package; see benchmarks/README.md).
 benchmarks: deps

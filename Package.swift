@@ -138,7 +138,8 @@ let package = Package(
             name: "BenchCLITests",
             dependencies: [
                 "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports", "Harness", "Explainers", "TestSupport",
-            ]
+            ],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

@@ -57,7 +57,9 @@ public struct EvaluationProtocol: Sendable, Hashable {
     public var perturbation: PerturbationSettings?
 
     /// The built-in protocols, the default first.
-    public static let builtIn: [EvaluationProtocol] = [.otsu, .agc2024, .chefer2021, .wsoleval, .coporan2025]
+    public static let builtIn: [EvaluationProtocol] = [
+        .otsu, .agc2024, .chefer2021, .wsoleval, .wsolevalV1, .coporan2025,
+    ]
 
     /// The built-in protocol called `name`.
     /// - Throws: ``EvaluationError/badSetting(_:_:)`` listing the known names.
