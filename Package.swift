@@ -73,7 +73,8 @@ let package = Package(
             dependencies: ["ViT", "ScoreMaps", "Tensor", "Imaging"]
         ),
         .target(
-            name: "Reports"
+            name: "Reports",
+            dependencies: ["Evaluation"]
         ),
         .target(
             name: "Harness",
@@ -137,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "TestSupport"]
+            dependencies: ["Reports", "Evaluation", "TestSupport"]
         ),
         .testTarget(
             name: "EvaluationTests",
@@ -152,7 +153,8 @@ let package = Package(
         .testTarget(
             name: "BenchCLITests",
             dependencies: [
-                "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports", "Harness", "Explainers", "TestSupport",
+                "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Evaluation", "Reports", "Harness", "Explainers",
+                "TestSupport",
             ]
         ),
     ]

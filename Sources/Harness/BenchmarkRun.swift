@@ -274,11 +274,11 @@ public final class BenchmarkRun {
                 try directory.recordFailure(
                     index: prepared.index, imageID: sample.id, path: sample.imagePath ?? "",
                     reason: "method \(method.id): \(error)")
-                add(method.id, "method-failed", 1)
+                add(method.id, MetricRow.value(.methodFailed).id, 1)
                 continue
             }
             // A map that cannot be scored fails its method on this image, like a map that cannot be made.
-            var methodRows: [(String, Double)] = []
+            var methodRows: [(MetricRow, Double)] = []
             var methodHistograms: [SweepHistogram] = []
             do {
                 if localize, let truth, let heatmap = heatmaps[localizationTarget] {
@@ -297,16 +297,17 @@ public final class BenchmarkRun {
                     let curves = try runner.curves(
                         image: prepared.input, map: map.values, label: label, unperturbedLogits: trace.logits)
                     passTime += clock.now - curveStart
-                    methodRows += PerturbationScoring.rows(curves, settings: runner.settings)
+                    methodRows += PerturbationScoring.rows(
+                        curves, settings: runner.settings, metrics: evaluation.metrics)
                 }
             } catch {
                 try directory.recordFailure(
                     index: prepared.index, imageID: sample.id, path: sample.imagePath ?? "",
                     reason: "method \(method.id): scoring: \(error)")
-                add(method.id, "method-failed", 1)
+                add(method.id, MetricRow.value(.methodFailed).id, 1)
                 continue
             }
-            for (metric, value) in methodRows { add(method.id, metric, value) }
+            for (row, value) in methodRows { add(method.id, row.id, value) }
             histograms += methodHistograms
         }
         try directory.append(
