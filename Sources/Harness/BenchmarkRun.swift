@@ -15,18 +15,18 @@ import ViT
 /// map size → ``MapScoring`` rows → one durable block in `per_image.csv`. A sample that cannot be read is
 /// recorded in `skipped.csv` and the run goes on; a method that fails on one image is recorded there too (with
 /// NaN rows) while the other methods still count. Images already complete in the folder are not redone.
-public final class BenchmarkRun {
+package final class BenchmarkRun {
     /// What a run needs, all validated before any image is read.
-    public struct Setup {
-        public var dataset: any Dataset
-        public var model: ViTModel
-        public var preprocessing: PreprocessingSettings
-        public var methods: [any ExplanationMethod]
-        public var evaluation: EvaluationProtocol
+    package struct Setup {
+        package var dataset: any Dataset
+        package var model: ViTModel
+        package var preprocessing: PreprocessingSettings
+        package var methods: [any ExplanationMethod]
+        package var evaluation: EvaluationProtocol
         /// Dataset indices to evaluate (after `--limit` and `--shard`), in order.
-        public var indices: [Int]
+        package var indices: [Int]
 
-        public init(
+        package init(
             dataset: any Dataset, model: ViTModel, preprocessing: PreprocessingSettings,
             methods: [any ExplanationMethod], evaluation: EvaluationProtocol, indices: [Int]
         ) {
@@ -40,21 +40,21 @@ public final class BenchmarkRun {
     }
 
     /// Progress after each image.
-    public struct Progress: Sendable {
-        public var done: Int
-        public var total: Int
-        public var skipped: Int
-        public var elapsed: Double
+    package struct Progress: Sendable {
+        package var done: Int
+        package var total: Int
+        package var skipped: Int
+        package var elapsed: Double
         /// Seconds spent in model passes, map building and scoring (forward, backward, LRP, batched passes).
-        public var passSeconds: Double
+        package var passSeconds: Double
     }
 
     /// Why a run cannot start.
-    public enum SetupError: Error, CustomStringConvertible {
+    package enum SetupError: Error, CustomStringConvertible {
         case modelDoesNotFitDataset(String)
         case preprocessing(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .modelDoesNotFitDataset(let reason), .preprocessing(let reason):
                 reason
@@ -62,13 +62,13 @@ public final class BenchmarkRun {
         }
     }
 
-    public let setup: Setup
-    public let directory: RunDirectory
+    package let setup: Setup
+    package let directory: RunDirectory
     /// The protocol's perturbation test, when it has one.
     let perturbationRunner: PerturbationRunner?
 
     /// Checks that the model, preprocessing and protocol fit the dataset; throws ``SetupError`` otherwise.
-    public init(setup: Setup, directory: RunDirectory) throws {
+    package init(setup: Setup, directory: RunDirectory) throws {
         perturbationRunner = try Self.check(setup)
         self.setup = setup
         self.directory = directory
@@ -78,7 +78,7 @@ public final class BenchmarkRun {
     /// it before it creates a run folder, so a refused run leaves nothing behind.
     /// - Returns: the protocol's perturbation runner, when it has a perturbation test.
     @discardableResult
-    public static func check(_ setup: Setup) throws -> PerturbationRunner? {
+    package static func check(_ setup: Setup) throws -> PerturbationRunner? {
         let classes = setup.model.config.classes
         let datasetClasses = setup.dataset.classNames.count
         guard classes == datasetClasses else {
@@ -103,7 +103,7 @@ public final class BenchmarkRun {
     /// Evaluates every image of ``Setup/indices`` not already complete in the folder. `progress` is called
     /// after each image; `shouldStop` is polled between images (a signal handler sets it) and ends the run
     /// cleanly after the current image.
-    public func run(progress: (Progress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws {
+    package func run(progress: (Progress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws {
         let pending = setup.indices.filter { !directory.completed.contains($0) }
         let dataset = setup.dataset
         let settings = setup.preprocessing

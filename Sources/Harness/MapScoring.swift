@@ -16,10 +16,10 @@ import ScoreMaps
 /// constant and NaN maps are counted in the tables; such maps arrive as all zeros and score as finding
 /// nothing (no foreground under every threshold, no pointing-game hit, AUC-ROC 0.5).
 
-public enum MapScoring {
+package enum MapScoring {
     /// The localization rows of `map` against `truth`.
     /// - Parameter predictedCorrectly: whether the top-1 class is the label (for top-1 localization).
-    public static func metrics(
+    package static func metrics(
         _ map: ScoreMap, truth: GroundTruth, evaluation: EvaluationProtocol, predictedCorrectly: Bool
     ) throws -> [(MetricRow, Double)] {
         var values: [(MetricRow, Double)] = [
@@ -118,7 +118,7 @@ public enum MapScoring {
 
     /// The PxAP histograms of `map` under a sweep protocol that reports ``Metric/pixelAP``, on images whose
     /// ground truth is a segmentation mask (wsolevaluation computes PxAP only where masks exist); empty otherwise.
-    public static func histograms(
+    package static func histograms(
         _ map: ScoreMap, truth: GroundTruth, evaluation: EvaluationProtocol, index: Int, method: String
     ) -> [SweepHistogram] {
         guard case .sweep(let thresholdCount) = evaluation.threshold, evaluation.metrics.contains(.pixelAP),

@@ -8,9 +8,9 @@ import Evaluation
 /// deletion orders, ``Metric/abpc`` is the LeRF area minus the MoRF area (AG-CAM's ABPC: a mean of per-image
 /// differences equals the difference of the dataset means, since both are linear). The unperturbed point is at
 /// position 0 when the rule prepends it (Chefer's trapezoid), so the plotted curve starts where the area does.
-public enum PerturbationScoring {
+package enum PerturbationScoring {
     /// The rows of one image's `curves` for the protocol's `metrics`.
-    public static func rows(
+    package static func rows(
         _ curves: [PerturbationCurve], settings: PerturbationSettings, metrics: [Metric]
     ) -> [(MetricRow, Double)] {
         var rows: [(MetricRow, Double)] = []
