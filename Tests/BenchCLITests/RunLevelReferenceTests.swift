@@ -48,8 +48,8 @@ struct RunLevelReferenceTests {
             perImageTolerance: nil, masksOnly: false),
         ProtocolCase(
             name: "wsoleval-v1", officialScale: 100,
-            checks: [("maxboxacc-iou50", .imageShare), ("pxap", .within(1e-12))], perImageTolerance: nil,
-            masksOnly: false),
+            checks: [("maxboxacc-v1", .imageShare), ("maxboxacc-iou50", .imageShare), ("pxap", .within(1e-12))],
+            perImageTolerance: nil, masksOnly: false),
         ProtocolCase(
             name: "chefer2021", officialScale: 1,
             checks: [

@@ -29,7 +29,8 @@ struct ProtocolTests {
         #expect(wsol.predictedRegion == .boxes(.wsolAll))
         let wsolV1 = try EvaluationProtocol.named("wsoleval-v1")
         #expect(wsolV1.predictedRegion == .boxes(.wsolLargest) && wsolV1.boxIoUThresholds == [50])
-        #expect(wsolV1.threshold == .sweep(1000) && wsolV1.metrics == ["maxboxacc-iou50", "pxap"])
+        #expect(wsolV1.threshold == .sweep(1000))
+        #expect(wsolV1.metrics == [.maxBoxAccuracyV1, .maxBoxAccuracy(iouThreshold: 50), .pixelAP])
         let coporan = try EvaluationProtocol.named("coporan2025")
         #expect(coporan.imageFilter == .topProbabilityAbove(0.85) && coporan.threshold == .otsu(.skimage))
         for evaluation in EvaluationProtocol.builtIn {
