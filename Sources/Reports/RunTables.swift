@@ -241,9 +241,9 @@ public struct RunTables: Sendable {
         let defined = series.filter { !$0.value.isNaN }
         let numbers = defined.map(\.value)
         let interval = bootstrap.interval(count: numbers.count, key: "\(method)|\(metric)") { indices in
-            var sum = 0.0
-            for index in indices { sum += numbers[index] }
-            return sum / Double(indices.count)
+            var mean = MeanAccumulator()
+            for index in indices { mean.add(numbers[index]) }
+            return mean.mean
         }
         summary.append(
             Entry(
@@ -297,7 +297,10 @@ public struct RunTables: Sendable {
         }
     }
 
+    /// The per-image mean of `values`, NaN left out (``MeanAccumulator``, the one per-image mean).
     static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        var mean = MeanAccumulator()
+        for value in values { mean.add(value) }
+        return mean.mean
     }
 }
