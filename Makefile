@@ -52,7 +52,7 @@ benchmarks: deps
 # Regenerates results/: the demo run (every method, protocol otsu) and every other protocol on the demo's
 # synthetic set, plus the explain sheet of one image that the README shows. Runs from scratch (a run folder would
 # otherwise resume), about 23 minutes on 2 cores.
-PROTOCOLS = agc2024 chefer2021 wsoleval coporan2025
+PROTOCOLS = agc2024 chefer2021 wsoleval wsoleval-v1 coporan2025
 results: deps
 	swift build -c release --product bench
 	rm -rf results/demo results/synthetic-* results/explain-synth_000009
