@@ -77,7 +77,7 @@ let package = Package(
         ),
         .target(
             name: "Reports",
-            dependencies: ["SeededRandom"]
+            dependencies: ["Evaluation", "SeededRandom"]
         ),
         .target(
             name: "Harness",
@@ -142,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "TestSupport"]
+            dependencies: ["Reports", "Evaluation", "TestSupport"]
         ),
         .testTarget(
             name: "EvaluationTests",
@@ -160,8 +160,10 @@ let package = Package(
         .testTarget(
             name: "BenchCLITests",
             dependencies: [
-                "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports", "Harness", "Explainers", "TestSupport",
-            ]
+                "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Evaluation", "Reports", "Harness", "Explainers",
+                "TestSupport",
+            ],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

@@ -7,8 +7,8 @@ extension EvaluationProtocol {
         groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation, threshold: .otsu(.skimage),
         predictedRegion: .pixels, aggregation: .perImageMean(eps: 0), mapSize: 224,
         metrics: [
-            "pixel-accuracy", "iou", "dice", "precision", "recall", "pointing-game", "energy-pointing-game",
-            "auc-roc", "gt-known-loc", "top1-loc",
+            .pixelAccuracy, .iou, .dice, .precision, .recall, .pointingGame, .energyPointingGame, .aucROC,
+            .groundTruthKnownLocalization, .top1Localization,
         ],
         boxIoUThresholds: [50], perturbation: nil)
 
@@ -21,7 +21,11 @@ extension EvaluationProtocol {
         reference: "LeemSaebom/Attention-Guided-CAM @ 7202d31 localization.py, ABPC.py", mapClass: .predicted,
         imageFilter: .correctOnly, groundTruth: .boxes, boxScaling: .agc2024, threshold: .fixed(0.5),
         predictedRegion: .boxes(.agcExternal), aggregation: .perImageMean(eps: 1e-5), mapSize: 224,
-        metrics: ["pixel-accuracy", "iou", "dice", "precision", "recall", "abpc"], boxIoUThresholds: [],
+        metrics: [
+            .pixelAccuracy, .iou, .dice, .precision, .recall, .perturbationArea(.deletionMoRF),
+            .perturbationArea(.deletionLeRF), .abpc,
+        ],
+        boxIoUThresholds: [],
         perturbation: .agc2024)
 
     /// Chefer et al. 2021 (`imagenet_seg_eval.py`, `pertubation_eval_from_hdf5.py`; evaluation.md §4): mean
@@ -33,7 +37,11 @@ extension EvaluationProtocol {
         reference: "hila-chefer/Transformer-Explainability @ c3e578f imagenet_seg_eval.py", mapClass: .predicted,
         imageFilter: .all, groundTruth: .segmentation, boxScaling: .wsolevaluation, threshold: .mean,
         predictedRegion: .pixels, aggregation: .datasetAccumulated, mapSize: 224,
-        metrics: ["pixel-accuracy", "miou", "map", "perturbation-positive-auc", "perturbation-negative-auc"],
+        metrics: [
+            .cheferPixelAccuracy, .cheferClassIoU(foreground: false), .cheferClassIoU(foreground: true),
+            .cheferAveragePrecision, .perturbationArea(.deletionMoRF), .perturbationArea(.deletionLeRF), .abpc,
+            .cheferMeanIoU,
+        ],
         boxIoUThresholds: [], perturbation: .chefer2021)
 
     /// Choe et al. 2020 (clovaai/wsolevaluation; evaluation.md §1): ground-truth class maps at 224x224,
@@ -43,8 +51,23 @@ extension EvaluationProtocol {
         reference: "clovaai/wsolevaluation @ 96f4b88 evaluation.py", mapClass: .label, imageFilter: .all,
         groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation, threshold: .sweep(1000),
         predictedRegion: .boxes(.wsolAll), aggregation: .perImageMean(eps: 0), mapSize: 224,
-        metrics: ["maxboxacc-v2", "maxboxacc-iou30", "maxboxacc-iou50", "maxboxacc-iou70", "pxap"],
+        metrics: [
+            .maxBoxAccuracyV2, .maxBoxAccuracy(iouThreshold: 30), .maxBoxAccuracy(iouThreshold: 50),
+            .maxBoxAccuracy(iouThreshold: 70), .pixelAP,
+        ],
         boxIoUThresholds: [30, 50, 70], perturbation: nil)
+
+    /// Choe et al. 2020, CVPR version (clovaai/wsolevaluation with `box_v2_metric=False`: `multi_contour_eval` and
+    /// `multi_iou_eval` off; evaluation.md §1.6): MaxBoxAcc at IoU 50 from the largest contour only (the first of
+    /// largest `contourArea`, as Python's `max` keeps it), best of 1,000 thresholds, ground-truth class maps at
+    /// 224x224; PxAP where masks exist, as in `wsoleval`.
+    public static let wsolevalV1 = EvaluationProtocol(
+        name: "wsoleval-v1", summary: "wsolevaluation: MaxBoxAcc v1 (IoU 50, largest contour) and PxAP, GT class",
+        reference: "clovaai/wsolevaluation @ 96f4b88 evaluation.py (multi_contour_eval=False)", mapClass: .label,
+        imageFilter: .all, groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation, threshold: .sweep(1000),
+        predictedRegion: .boxes(.wsolLargest), aggregation: .perImageMean(eps: 0), mapSize: 224,
+        metrics: [.maxBoxAccuracyV1, .maxBoxAccuracy(iouThreshold: 50), .pixelAP], boxIoUThresholds: [50],
+        perturbation: nil)
 
     /// The VOC report that gave IoU 12.43, F1 19.13, pixel accuracy 65.94 for AG-CAM: Otsu, only images whose
     /// top-class probability exceeds 0.85, per-image mean IoU, F1 and pixel accuracy. Its ground truth is not
@@ -54,5 +77,5 @@ extension EvaluationProtocol {
         reference: "Coporan 2025 VOC report (ground-truth kind not stated)", mapClass: .predicted,
         imageFilter: .topProbabilityAbove(0.85), groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation,
         threshold: .otsu(.skimage), predictedRegion: .pixels, aggregation: .perImageMean(eps: 0), mapSize: 224,
-        metrics: ["iou", "dice", "pixel-accuracy"], boxIoUThresholds: [], perturbation: nil)
+        metrics: [.iou, .dice, .pixelAccuracy], boxIoUThresholds: [], perturbation: nil)
 }

@@ -1,0 +1,215 @@
+import Datasets
+import Evaluation
+import Explainers
+import Foundation
+import Reports
+import ScoreMaps
+import Tensor
+import ViT
+
+/// One image through the run, step by step: ``classify(_:)`` (the forward, its logits checked),
+/// ``targets(of:classification:)`` (the protocol's filter and target classes), ``groundTruth(of:targets:)``,
+/// then ``scoreMethod(_:prepared:classification:targets:truth:contexts:)`` per method, and the block appended.
+extension BenchmarkRun {
+    /// The model's verdict on one image.
+    struct Classification {
+        var trace: ViTTrace
+        var probabilities: [Float]
+        var predicted: Int
+        /// Whether the top-1 class is one of the image's labels.
+        var correct: Bool
+    }
+
+    /// What the protocol asks of one image.
+    struct Targets {
+        /// The image's label (-1 without one) and its class name.
+        var label: Int
+        var labelName: String
+        /// Whether the maps are scored against the ground truth (the protocol's filter passed).
+        var localize: Bool
+        /// Whether the perturbation test runs (every image with a label, as both reference scripts do).
+        var perturb: Bool
+        var localizationTarget: Int
+        var perturbationTarget: Int
+        /// The class whose ground truth the map should find: the target class when the image has it, else the
+        /// image's first label.
+        var truthClass: Int
+    }
+
+    /// One method's rows and histograms on one image.
+    struct MethodScores {
+        var rows: [(MetricRow, Double)] = []
+        var histograms: [SweepHistogram] = []
+    }
+
+    /// Evaluates one image and appends its block; returns the seconds spent in passes and maps.
+    func evaluate(_ prepared: PreparedSample) throws -> Double {
+        let sample = prepared.sample
+        let clock = ContinuousClock()
+        let forwardStart = clock.now
+        let classification = try classify(prepared)
+        var passTime = clock.now - forwardStart
+        guard let classification else { return Self.seconds(passTime) }
+        let targets = targets(of: sample, classification: classification)
+        var rows: [ResultRow] = []
+        func add(_ method: String, _ metric: String, _ value: Double) {
+            rows.append(
+                ResultRow(
+                    index: prepared.index, imageID: sample.id, label: targets.labelName, method: method,
+                    metric: metric, value: value))
+        }
+        add(ResultRow.imageMethod, "predicted-class", Double(classification.predicted))
+        add(ResultRow.imageMethod, "top1-correct", classification.correct ? 1 : 0)
+        add(ResultRow.imageMethod, "top1-probability", Double(classification.probabilities[classification.predicted]))
+        guard targets.localize || targets.perturb else {
+            try directory.append(
+                rows, index: prepared.index, imageID: sample.id, label: targets.labelName, status: .filtered)
+            return Self.seconds(passTime)
+        }
+        guard case .some(let truth) = try groundTruth(of: prepared, targets: targets) else {
+            return Self.seconds(passTime)
+        }
+        var contexts: [Int: ExplanationContext] = [:]
+        var histograms: [SweepHistogram] = []
+        for method in setup.methods {
+            let methodStart = clock.now
+            let outcome = scoreMethod(
+                method, prepared: prepared, classification: classification, targets: targets, truth: truth,
+                contexts: &contexts)
+            passTime += clock.now - methodStart
+            switch outcome {
+            case .success(let scores):
+                for (row, value) in scores.rows { add(method.id, row.id, value) }
+                histograms += scores.histograms
+            case .failure(let failure):
+                try directory.recordFailure(
+                    index: prepared.index, imageID: sample.id, path: sample.imagePath ?? "",
+                    reason: "method \(method.id): \(failure.stage)\(failure.error)")
+                add(method.id, MetricRow.value(.methodFailed).id, 1)
+            }
+        }
+        try directory.append(
+            rows, index: prepared.index, imageID: sample.id, label: targets.labelName, status: .evaluated,
+            histograms: histograms)
+        return Self.seconds(passTime)
+    }
+
+    /// The forward pass of one image; nil (the sample recorded as skipped) when its logits are not finite.
+    func classify(_ prepared: PreparedSample) throws -> Classification? {
+        let trace = setup.model.forward(prepared.input)
+        let logits = trace.logits.storage
+        guard logits.allSatisfy(\.isFinite) else {
+            let bad = logits.filter { !$0.isFinite }.count
+            try directory.appendSkipped(
+                index: prepared.index, imageID: prepared.sample.id, path: prepared.sample.imagePath ?? "",
+                reason: "the model's logits are not finite (\(bad) of \(logits.count) NaN or infinite); "
+                    + "check the checkpoint and the image")
+            return nil
+        }
+        let ranking = ClassRanking(logits: logits)
+        let predicted = ranking.predicted
+        return Classification(
+            trace: trace, probabilities: ranking.probabilities, predicted: predicted,
+            correct: prepared.sample.labels.contains(predicted))
+    }
+
+    /// The protocol's filter and target classes for one classified image.
+    func targets(of sample: Sample, classification: Classification) -> Targets {
+        let evaluation = setup.evaluation
+        let label = sample.labels.first ?? -1
+        let labelName = setup.dataset.classNames.indices.contains(label) ? setup.dataset.classNames[label] : ""
+        let included: Bool
+        switch evaluation.imageFilter {
+        case .all: included = true
+        case .correctOnly: included = classification.correct
+        case .topProbabilityAbove(let threshold):
+            included = Double(classification.probabilities[classification.predicted]) > threshold
+        }
+        let localizationTarget = evaluation.mapClass == .label ? label : classification.predicted
+        return Targets(
+            label: label, labelName: labelName, localize: included && label >= 0,
+            perturb: perturbationRunner != nil && label >= 0, localizationTarget: localizationTarget,
+            perturbationTarget: evaluation.perturbation?.mapClass == .label ? label : classification.predicted,
+            truthClass: sample.labels.contains(localizationTarget) ? localizationTarget : label)
+    }
+
+    /// The ground truth the maps are scored against: `.some(nil)` when the image is not localized,
+    /// `nil` (the sample recorded as skipped) when its annotation or mask cannot be made into one.
+    func groundTruth(of prepared: PreparedSample, targets: Targets) throws -> GroundTruth?? {
+        guard targets.localize else { return .some(nil) }
+        do {
+            return try GroundTruthBuilder.groundTruth(
+                for: prepared.sample, segmentation: prepared.segmentation, classIndex: targets.truthClass,
+                imageSize: prepared.imageSize, evaluation: setup.evaluation)
+        } catch {
+            // A bad annotation or mask is the sample's problem, not the run's: recorded, skipped, the run goes on.
+            let path = (error as? DatasetError)?.path ?? prepared.sample.imagePath ?? ""
+            try directory.appendSkipped(
+                index: prepared.index, imageID: prepared.sample.id, path: path, reason: "ground truth: \(error)")
+            return nil
+        }
+    }
+
+    /// A method that failed on one image, at making its map or at scoring it.
+    struct MethodFailure: Error {
+        /// "" for the map, "scoring: " for the scores.
+        var stage: String
+        var error: any Error
+    }
+
+    /// One method's maps for the image's targets, scored: localization rows against `truth` and the
+    /// perturbation test's rows; a map that cannot be made or scored is a ``MethodFailure``.
+    func scoreMethod(
+        _ method: any ExplanationMethod, prepared: PreparedSample, classification: Classification, targets: Targets,
+        truth: GroundTruth?, contexts: inout [Int: ExplanationContext]
+    ) -> Result<MethodScores, MethodFailure> {
+        var heatmaps: [Int: Heatmap] = [:]
+        do {
+            for target in Set(
+                [
+                    targets.localize ? targets.localizationTarget : nil,
+                    targets.perturb ? targets.perturbationTarget : nil,
+                ].compactMap { $0 })
+            {
+                heatmaps[target] = try method.explain(
+                    try context(for: target, prepared: prepared, classification: classification, contexts: &contexts))
+            }
+        } catch {
+            return .failure(MethodFailure(stage: "", error: error))
+        }
+        let evaluation = setup.evaluation
+        var scores = MethodScores()
+        do {
+            if targets.localize, let truth, let heatmap = heatmaps[targets.localizationTarget] {
+                let map = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
+                scores.rows += try MapScoring.metrics(
+                    map, truth: truth, evaluation: evaluation, predictedCorrectly: classification.correct)
+                scores.histograms = MapScoring.histograms(
+                    map, truth: truth, evaluation: evaluation, index: prepared.index, method: method.id)
+            }
+            if targets.perturb, let runner = perturbationRunner, let heatmap = heatmaps[targets.perturbationTarget] {
+                let map = heatmap.normalized(to: setup.model.config.imageSize)
+                let curves = try runner.curves(
+                    image: prepared.input, map: map.values, label: targets.label,
+                    unperturbedLogits: classification.trace.logits)
+                scores.rows += PerturbationScoring.rows(curves, settings: runner.settings, metrics: evaluation.metrics)
+            }
+        } catch {
+            return .failure(MethodFailure(stage: "scoring: ", error: error))
+        }
+        return .success(scores)
+    }
+
+    /// The explanation context of one target class, made once per image and target and shared by the methods.
+    func context(
+        for target: Int, prepared: PreparedSample, classification: Classification,
+        contexts: inout [Int: ExplanationContext]
+    ) throws -> ExplanationContext {
+        if let existing = contexts[target] { return existing }
+        let created = try ExplanationContext(
+            model: setup.model, trace: classification.trace, targetClass: target, imageID: prepared.sample.id,
+            normalization: setup.preprocessing.normalization)
+        contexts[target] = created
+        return created
+    }
+}
