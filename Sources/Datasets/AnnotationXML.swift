@@ -11,15 +11,15 @@ import Foundation
 /// of `bndbox` children varies across the tools that wrote VOC and ILSVRC files. Elements the harness does
 /// not use (`source`, `owner`, person-layout `part`, action `actions` and `point`) are skipped, and the
 /// `name`/`bndbox` of a `part` never overwrite those of its `object`.
-public struct AnnotationXML: Equatable, Sendable {
+package struct AnnotationXML: Equatable, Sendable {
     /// A box's four numbers as written (`Double`: a few VOC 2012 files carry floats such as 45.70000076293945).
-    public struct Box: Equatable, Sendable {
-        public var xMin: Double
-        public var yMin: Double
-        public var xMax: Double
-        public var yMax: Double
+    package struct Box: Equatable, Sendable {
+        package var xMin: Double
+        package var yMin: Double
+        package var xMax: Double
+        package var yMax: Double
 
-        public init(xMin: Double, yMin: Double, xMax: Double, yMax: Double) {
+        package init(xMin: Double, yMin: Double, xMax: Double, yMax: Double) {
             self.xMin = xMin
             self.yMin = yMin
             self.xMax = xMax
@@ -28,21 +28,21 @@ public struct AnnotationXML: Equatable, Sendable {
     }
 
     /// One `<object>` element.
-    public struct Object: Equatable, Sendable {
+    package struct Object: Equatable, Sendable {
         /// `name`, whitespace-trimmed (a VOC class name, or an ILSVRC wnid).
-        public var name: String
+        package var name: String
         /// `pose` (`Frontal`, `Rear`, `Left`, `Right`, `Unspecified`), `nil` when absent.
-        public var pose: String?
+        package var pose: String?
         /// `truncated` (absent: `false`).
-        public var isTruncated: Bool
+        package var isTruncated: Bool
         /// `difficult` (absent: `false`).
-        public var isDifficult: Bool
+        package var isDifficult: Bool
         /// `occluded` (absent in older VOC files and in ILSVRC: `false`).
-        public var isOccluded: Bool
+        package var isOccluded: Bool
         /// `bndbox`, `nil` when the object has none.
-        public var box: Box?
+        package var box: Box?
 
-        public init(
+        package init(
             name: String, pose: String? = nil, isTruncated: Bool = false, isDifficult: Bool = false,
             isOccluded: Bool = false, box: Box? = nil
         ) {
@@ -56,19 +56,19 @@ public struct AnnotationXML: Equatable, Sendable {
     }
 
     /// `filename` (VOC: `2007_000027.jpg`; ILSVRC: the id without extension), `nil` when absent.
-    public var filename: String?
+    package var filename: String?
     /// `size/width`, `nil` when absent.
-    public var width: Int?
+    package var width: Int?
     /// `size/height`, `nil` when absent.
-    public var height: Int?
+    package var height: Int?
     /// `size/depth`, `nil` when absent.
-    public var depth: Int?
+    package var depth: Int?
     /// `segmented` (VOC: 1 when the image has segmentation masks), `nil` when absent.
-    public var isSegmented: Bool?
+    package var isSegmented: Bool?
     /// The `object` elements in file order.
-    public var objects: [Object]
+    package var objects: [Object]
 
-    public init(
+    package init(
         filename: String? = nil, width: Int? = nil, height: Int? = nil, depth: Int? = nil,
         isSegmented: Bool? = nil, objects: [Object] = []
     ) {
@@ -86,7 +86,7 @@ public struct AnnotationXML: Equatable, Sendable {
     ///   - path: the file name used in errors.
     /// - Throws: ``DatasetError/malformedAnnotation(path:reason:)`` with the parser's reason and line number
     ///   for anything that is not well-formed XML with an `<annotation>` root, or whose numbers do not parse.
-    public static func parse(_ data: Data, path: String) throws -> AnnotationXML {
+    package static func parse(_ data: Data, path: String) throws -> AnnotationXML {
         if let reason = unsafeInputReason(data) {
             throw DatasetError.malformedAnnotation(path: path, reason: reason)
         }
@@ -115,11 +115,11 @@ public struct AnnotationXML: Equatable, Sendable {
     }
 
     /// The largest annotation file read (16 MiB; VOC's and ImageNet's are under 10 KB).
-    public static let maximumFileSize = 16 << 20
+    package static let maximumFileSize = 16 << 20
 
     /// Reads and parses the annotation file at `path`.
     /// - Throws: ``DatasetError/missingFile(path:)`` when the file does not exist, else as ``parse(_:path:)``.
-    public static func parse(contentsOf path: String) throws -> AnnotationXML {
+    package static func parse(contentsOf path: String) throws -> AnnotationXML {
         // The length comes from the open file (a seek), so a file far larger than any annotation is refused
         // before it is read and one bad file cannot take the run's memory; a separate stat would cost about as
         // much as the parse.

@@ -113,7 +113,7 @@ public struct VOCDataset: Dataset {
 
     /// The parsed annotation of sample `index`, with fields the ``Sample`` does not carry (`pose`, `filename`).
     /// - Throws: as ``sample(at:)`` for the annotation.
-    public func annotation(at index: Int) throws -> AnnotationXML {
+    package func annotation(at index: Int) throws -> AnnotationXML {
         try parsed(at: index).xml
     }
 

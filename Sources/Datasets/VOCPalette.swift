@@ -4,15 +4,15 @@
 /// `i` goes to red bit `7 - j`, bit 1 to green bit `7 - j`, bit 2 to blue bit `7 - j`, then `i >>= 3`.
 /// Index 0 (background) is black, 1 (aeroplane) is (128, 0, 0), 15 (person) is (192, 128, 128), and
 /// 255 (void) is (224, 224, 192).
-public enum VOCPalette {
+package enum VOCPalette {
     /// 256 RGB triplets, `colors[3 * i + c]`, shape `[256, 3]`: the palette to write into a VOC mask PNG.
-    public static let colors: [UInt8] = (0..<256).flatMap { index -> [UInt8] in
+    package static let colors: [UInt8] = (0..<256).flatMap { index -> [UInt8] in
         let color = color(ofIndex: index)
         return [color.r, color.g, color.b]
     }
 
     /// The colour of palette index `index` (0...255) by the devkit's bit-interleave rule.
-    public static func color(ofIndex index: Int) -> (r: UInt8, g: UInt8, b: UInt8) {
+    package static func color(ofIndex index: Int) -> (r: UInt8, g: UInt8, b: UInt8) {
         var red = 0
         var green = 0
         var blue = 0

@@ -1,11 +1,11 @@
 /// Pictures side by side in a grid, each with a caption under it: the one-look summary of an explanation run.
-public enum ContactSheet {
+package enum ContactSheet {
     /// One picture and its caption.
-    public struct Tile: Sendable {
-        public var image: RGBImage
-        public var caption: String
+    package struct Tile: Sendable {
+        package var image: RGBImage
+        package var caption: String
 
-        public init(image: RGBImage, caption: String) {
+        package init(image: RGBImage, caption: String) {
             self.image = image
             self.caption = caption
         }
@@ -17,7 +17,7 @@ public enum ContactSheet {
     /// largest tile; captions are black, in the built-in 5x7 font at twice its size when every caption fits its
     /// cell, else at its own size, cut with `..` when even that is too wide. Shape
     /// `[rows * cellHeight, columns * cellWidth, 3]`.
-    public static func render(
+    package static func render(
         _ tiles: [Tile], columns: Int? = nil, padding: Int = 6, minimumTileWidth: Int = 0
     ) -> RGBImage {
         guard !tiles.isEmpty else { return RGBImage(width: 1, height: 1, fill: (255, 255, 255)) }

@@ -11,10 +11,10 @@
 /// OpenCV's heatmap is BGR and the notebook adds it to an RGB image, then swaps the sum's channels for display,
 /// which shows the jet colours right but the photo with red and blue exchanged; here the jet colours are
 /// added in RGB order to the RGB image, so the photo keeps its colours. `uint8(·)` truncates, as NumPy's cast.
-public enum HeatmapOverlay {
+package enum HeatmapOverlay {
     /// Overlays `mask` (`image.height * image.width` values, expected in `[0, 1]`; values outside are clamped
     /// and NaN counts as 0) on `image`.
-    public static func overlay(_ mask: [Float], on image: RGBImage, stretchImage: Bool = true) -> RGBImage {
+    package static func overlay(_ mask: [Float], on image: RGBImage, stretchImage: Bool = true) -> RGBImage {
         precondition(mask.count == image.width * image.height, "HeatmapOverlay: mask is not [h, w] of the image")
         var low: UInt8 = 0
         var high: UInt8 = 255

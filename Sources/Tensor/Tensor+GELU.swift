@@ -7,7 +7,7 @@ extension Tensor.Kernels {
     /// The exact (erf) GELU of `count` values: `y = x * 0.5 * (1 + erf(x / sqrt 2))`, PyTorch's `nn.GELU()` with
     /// `approximate='none'` (timm's and Hugging Face's `"gelu"`). `output` may alias `input`.
     @inlinable
-    public static func gelu(count: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+    package static func gelu(count: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         @inline(__always) func lanes(_ x: Lanes) -> Lanes {
             x * 0.5 * (1 + erf(x * inverseSquareRootTwo))
         }
@@ -26,7 +26,7 @@ extension Tensor.Kernels {
     /// and `φ(x) = exp(-x^2 / 2) / sqrt(2 pi)` (PyTorch's `GeluBackward`). `inputGradient` may alias
     /// `outputGradient`.
     @inlinable
-    public static func geluBackward(
+    package static func geluBackward(
         count: Int, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>
     ) {

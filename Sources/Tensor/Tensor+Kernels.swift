@@ -7,12 +7,12 @@
 /// `Tensor+LayerNorm`, `Tensor+GELU`, `Tensor+Softmax` and `Tensor+Reductions` files wrap these for callers
 /// that hold tensors.
 extension Tensor {
-    public enum Kernels {}
+    package enum Kernels {}
 }
 
 extension Tensor.Kernels {
     /// Eight lanes of `Float`, the unit every kernel works in.
-    public typealias Lanes = SIMD8<Float>
+    package typealias Lanes = SIMD8<Float>
 
     /// Loads eight floats from `pointer` (no alignment needed).
     @inlinable @inline(__always)
@@ -48,7 +48,7 @@ extension Tensor.Kernels {
     /// conversion, so it stays branch-free), a two-constant Cody-Waite reduction, a degree-6 polynomial on
     /// `|r| <= ln 2 / 2`, and `2^n` built from the exponent bits.
     @inlinable @inline(__always)
-    public static func exp(_ x: Lanes) -> Lanes {
+    package static func exp(_ x: Lanes) -> Lanes {
         // `replacing(with:where:)` compiles to compare + blend; `clamped`/`pointwiseMin` go lane by lane.
         let low = Lanes(repeating: -87.3)
         let high = Lanes(repeating: 88)
@@ -75,7 +75,7 @@ extension Tensor.Kernels {
     /// and XLA use for float32 (`x * P(x^2) / Q(x^2)` on `[-4, 4]`, where `erf` rounds to `±1` outside).
     /// PyTorch evaluates `erf` to about 1 ulp, so GELU outputs agree with it to a few 1e-7.
     @inlinable @inline(__always)
-    public static func erf(_ x: Lanes) -> Lanes {
+    package static func erf(_ x: Lanes) -> Lanes {
         let low = Lanes(repeating: -4)
         let high = Lanes(repeating: 4)
         let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
@@ -97,9 +97,9 @@ extension Tensor.Kernels {
 
     /// `e^x` for one value, through the same lanes (so scalar and vector paths agree bit for bit).
     @inlinable
-    public static func exp(_ x: Float) -> Float { exp(Lanes(repeating: x))[0] }
+    package static func exp(_ x: Float) -> Float { exp(Lanes(repeating: x))[0] }
 
     /// `erf(x)` for one value, through the same lanes.
     @inlinable
-    public static func erf(_ x: Float) -> Float { erf(Lanes(repeating: x))[0] }
+    package static func erf(_ x: Float) -> Float { erf(Lanes(repeating: x))[0] }
 }

@@ -41,7 +41,7 @@ extension Tensor.Kernels {
     /// Layer norm over the last axis of `rows x width` values: `y = (x - mean) / sqrt(var + eps) * weight + bias`
     /// (PyTorch `nn.LayerNorm` / timm `LayerNorm`, biased variance). `output` may alias `input`.
     @inlinable
-    public static func layerNorm(
+    package static func layerNorm(
         rows: Int, width: Int, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         epsilon: Float, output: UnsafeMutablePointer<Float>
     ) {
@@ -69,7 +69,7 @@ extension Tensor.Kernels {
     /// `dx = rstd * (g - mean(g) - x̂ * mean(g * x̂))` with `g = dy * weight`, `x̂ = (x - mean) * rstd`
     /// (PyTorch's `layer_norm_backward`). Adds into `inputGradient` when `accumulate`, else overwrites it.
     @inlinable
-    public static func layerNormBackward(
+    package static func layerNormBackward(
         rows: Int, width: Int, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, epsilon: Float,
         outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {

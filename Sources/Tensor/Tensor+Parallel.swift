@@ -3,7 +3,7 @@ import Dispatch
 extension Tensor.Kernels {
     /// The number of values a kernel must touch before it splits its work over threads: below it the hand-off
     /// (a few microseconds through libdispatch) costs more than it saves.
-    public static let parallelThreshold = 65_536
+    package static let parallelThreshold = 65_536
 
     /// Runs `body` over contiguous chunks of `0..<count` (each chunk's bounds a multiple of `alignment`, except
     /// the end), on up to `BLAS.threadCount` threads when `work >= parallelThreshold`, else once on the calling
@@ -13,7 +13,7 @@ extension Tensor.Kernels {
     /// starts, so the results are bit-identical to a single-threaded run. The thread count follows OpenBLAS's
     /// setting so that `BLAS.threadCount = 1` makes the whole engine single-threaded (and two threads, the
     /// 2-core machine's default, split the non-GEMM work as OpenBLAS splits the GEMMs).
-    public static func forEachChunk(
+    package static func forEachChunk(
         count: Int, work: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void
     ) {
         let workers = work >= parallelThreshold ? min(BLAS.threadCount, (count + alignment - 1) / alignment) : 1
@@ -40,7 +40,7 @@ extension Tensor.Kernels {
     ///
     /// OpenBLAS's thread count is a process-wide setting: callers running models on several threads at once should
     /// set `BLAS.threadCount = 1` themselves, which also keeps this loop on the calling thread.
-    public static func forEachIndexWithSingleThreadedBLAS(count: Int, _ body: (Int) -> Void) {
+    package static func forEachIndexWithSingleThreadedBLAS(count: Int, _ body: (Int) -> Void) {
         let savedThreads = BLAS.threadCount
         let workers = min(savedThreads, count)
         guard workers > 1 else {

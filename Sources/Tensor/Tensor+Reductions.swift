@@ -2,7 +2,7 @@ extension Tensor.Kernels {
     /// The sum of `count` values, eight lanes at a time (so the order differs from a sequential sum by rounding
     /// only).
     @inlinable
-    public static func sum(count: Int, _ values: UnsafePointer<Float>) -> Float {
+    package static func sum(count: Int, _ values: UnsafePointer<Float>) -> Float {
         let wide = count & ~7
         var lanes = Lanes()
         var index = 0
@@ -20,7 +20,7 @@ extension Tensor.Kernels {
 
     /// `target[i] += source[i]` for `count` values (residual connections, gradient accumulation).
     @inlinable
-    public static func add(count: Int, _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+    package static func add(count: Int, _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
         let wide = count & ~7
         var index = 0
         while index < wide {

@@ -2,7 +2,7 @@ extension Tensor.Kernels {
     /// Softmax over each of `rows` rows of `width` values: `exp(x - max) / sum(exp(x - max))`, PyTorch's
     /// `softmax(dim=-1)` (timm's and Hugging Face's attention). `output` may alias `input`.
     @inlinable
-    public static func softmaxRows(
+    package static func softmaxRows(
         rows: Int, width: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
         guard width > 0 else { return }
@@ -57,7 +57,7 @@ extension Tensor.Kernels {
     /// `dS = A * (dA - sum(dA * A))` per row (PyTorch's `_softmax_backward_data`). `inputGradient` may alias
     /// `outputGradient`.
     @inlinable
-    public static func softmaxBackwardRows(
+    package static func softmaxBackwardRows(
         rows: Int, width: Int, output: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>
     ) {
