@@ -25,6 +25,7 @@ format:
 # Regenerates the golden fixtures with the reference Python stack (needs `pip install -r tools/requirements.txt`).
 fixtures:
 	python3 tools/make_imaging_fixtures.py
+	python3 tools/make_mask_resize_fixtures.py
 	python3 tools/make_voc_fixtures.py
 	python3 tools/make_cub_fixtures.py
 	python3 tools/make_imagenet_seg_fixture.py

@@ -56,6 +56,8 @@ public struct EvaluationProtocol: Sendable, Hashable {
     /// IoU thresholds (percent) for box metrics.
     public var boxIoUThresholds: [Int]
     public var perturbation: PerturbationSettings?
+    /// How masks are brought to ``mapSize``.
+    public var maskResampling: MaskResampling
 
     /// A protocol; every metric must be computable under the settings (``problems``), or construction traps:
     /// a protocol is a definition in code, so an inconsistent one is a programming error that the built-in
@@ -64,7 +66,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
         name: String, summary: String, reference: String, mapClass: TargetClass, imageFilter: ImageFilter,
         groundTruth: GroundTruthSource, boxScaling: BoxScaling, threshold: ThresholdPolicy,
         predictedRegion: PredictedRegion, aggregation: Aggregation, mapSize: Int, metrics: [Metric],
-        boxIoUThresholds: [Int], perturbation: PerturbationSettings?
+        boxIoUThresholds: [Int], perturbation: PerturbationSettings?, maskResampling: MaskResampling = .pillowNearest
     ) {
         self.name = name
         self.summary = summary
@@ -80,6 +82,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
         self.metrics = metrics
         self.boxIoUThresholds = boxIoUThresholds
         self.perturbation = perturbation
+        self.maskResampling = maskResampling
         let problems = self.problems
         precondition(problems.isEmpty, "protocol \(name): \(problems.joined(separator: "; "))")
     }
@@ -161,6 +164,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
             ("images", Self.describe(imageFilter)),
             ("ground-truth", groundTruth.rawValue),
             ("box-scaling", groundTruth == .segmentation ? "n/a" : boxScaling.rawValue),
+            ("mask-resize", groundTruth == .boxes ? "n/a" : maskResampling.rawValue),
             ("threshold", threshold.name),
             ("predicted-region", Self.describe(predictedRegion)),
             ("aggregation", Self.describe(aggregation, threshold: threshold)),
