@@ -42,6 +42,8 @@ public struct EvaluationProtocol: Sendable, Hashable {
     public var summary: String
     public var reference: String
     public var mapClass: TargetClass
+    /// Which label an image with several labels takes, and whose ground truth its maps are scored against.
+    public var labelRule: LabelRule
     public var imageFilter: ImageFilter
     public var groundTruth: GroundTruthSource
     public var boxScaling: BoxScaling
@@ -74,6 +76,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
         var lines: [(key: String, value: String)] = [
             ("reference", reference),
             ("map-class", mapClass.rawValue),
+            ("label-rule", "\(labelRule.rawValue): \(labelRule.summary)"),
             ("images", Self.describe(imageFilter)),
             ("ground-truth", groundTruth.rawValue),
             ("box-scaling", groundTruth == .segmentation ? "n/a" : boxScaling.rawValue),

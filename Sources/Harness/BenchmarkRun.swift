@@ -182,8 +182,6 @@ public final class BenchmarkRun {
         let model = setup.model
         let evaluation = setup.evaluation
         let sample = prepared.sample
-        let label = sample.labels.first ?? -1
-        let labelName = setup.dataset.classNames.indices.contains(label) ? setup.dataset.classNames[label] : ""
         let clock = ContinuousClock()
         var passTime = Duration.zero
         let forwardStart = clock.now
@@ -201,6 +199,20 @@ public final class BenchmarkRun {
         let probabilities = Self.softmax(logits)
         let predicted = logits.indices.max { logits[$0] < logits[$1] } ?? 0
         let correct = sample.labels.contains(predicted)
+        // The image's label and the classes of its ground truth, by the protocol's rule (LabelRule).
+        let choice: LabelRule.Choice?
+        do {
+            choice = try evaluation.labelRule.choose(among: sample.labels, predicted: predicted) { classIndex in
+                try GroundTruthBuilder.groundTruth(
+                    for: sample, segmentation: prepared.segmentation, classIndices: [classIndex],
+                    imageSize: prepared.imageSize, evaluation: evaluation)?.foreground.foregroundCount ?? 0
+            }
+        } catch {
+            try recordGroundTruthProblem(error, of: sample, index: prepared.index)
+            return Self.seconds(passTime)
+        }
+        let label = choice?.label ?? -1
+        let labelName = setup.dataset.classNames.indices.contains(label) ? setup.dataset.classNames[label] : ""
         var rows: [ResultRow] = []
         var histograms: [SweepHistogram] = []
         func add(_ method: String, _ metric: String, _ value: Double) {
@@ -230,22 +242,16 @@ public final class BenchmarkRun {
         }
         let localizationTarget = evaluation.mapClass == .label ? label : predicted
         let perturbationTarget = evaluation.perturbation?.mapClass == .label ? label : predicted
-        // The ground truth is the object the map should find: the target class when the image has it, else
-        // the image's first label.
-        let truthClass = sample.labels.contains(localizationTarget) ? localizationTarget : label
         let truth: GroundTruth?
         do {
             truth =
                 localize
                 ? try GroundTruthBuilder.groundTruth(
-                    for: sample, segmentation: prepared.segmentation, classIndex: truthClass,
+                    for: sample, segmentation: prepared.segmentation, classIndices: choice?.truthClasses ?? [],
                     imageSize: prepared.imageSize, evaluation: evaluation)
                 : nil
         } catch {
-            // A bad annotation or mask is the sample's problem, not the run's: recorded, skipped, the run goes on.
-            let path = (error as? DatasetError)?.path ?? sample.imagePath ?? ""
-            try directory.appendSkipped(
-                index: prepared.index, imageID: sample.id, path: path, reason: "ground truth: \(error)")
+            try recordGroundTruthProblem(error, of: sample, index: prepared.index)
             return Self.seconds(passTime)
         }
         let settings = setup.preprocessing
@@ -313,6 +319,13 @@ public final class BenchmarkRun {
             rows, index: prepared.index, imageID: sample.id, label: labelName, status: .evaluated,
             histograms: histograms)
         return Self.seconds(passTime)
+    }
+
+    /// A bad annotation or mask is the sample's problem, not the run's: recorded in `skipped.csv`, and the run
+    /// goes on.
+    private func recordGroundTruthProblem(_ error: any Error, of sample: Sample, index: Int) throws {
+        let path = (error as? DatasetError)?.path ?? sample.imagePath ?? ""
+        try directory.appendSkipped(index: index, imageID: sample.id, path: path, reason: "ground truth: \(error)")
     }
 
     static func seconds(_ duration: Duration) -> Double {
