@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "Explainers", targets: ["Explainers"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "ScoreMaps", targets: ["ScoreMaps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,8 +51,16 @@ let package = Package(
             dependencies: ["COpenBLAS", "CAllocator"]
         ),
         .target(
+            name: "Models",
+            dependencies: ["Tensor"]
+        ),
+        .target(
+            name: "ScoreMaps",
+            dependencies: ["Tensor"]
+        ),
+        .target(
             name: "ViT",
-            dependencies: ["Tensor", "Imaging"]
+            dependencies: ["Models", "Tensor", "Imaging"]
         ),
         .target(
             name: "Imaging",
@@ -62,18 +72,21 @@ let package = Package(
         ),
         .target(
             name: "Explainers",
-            dependencies: ["ViT", "Tensor", "Imaging"]
+            dependencies: ["ViT", "ScoreMaps", "Tensor", "Imaging"]
         ),
         .target(
-            name: "Reports"
+            name: "Reports",
+            dependencies: ["Evaluation"]
         ),
         .target(
             name: "Harness",
-            dependencies: ["Datasets", "Imaging", "Tensor", "ViT", "Explainers", "Evaluation", "Reports"]
+            dependencies: [
+                "Datasets", "Imaging", "Tensor", "Models", "ViT", "ScoreMaps", "Explainers", "Evaluation", "Reports",
+            ]
         ),
         .target(
             name: "Evaluation",
-            dependencies: ["Tensor", "Imaging", "Datasets", "ViT", "Explainers"]
+            dependencies: ["Tensor", "Imaging", "Datasets", "Models", "ScoreMaps"]
         ),
 
         // MARK: - The command-line tool
@@ -83,7 +96,9 @@ let package = Package(
                 "Imaging",
                 "Datasets",
                 "Tensor",
+                "Models",
                 "ViT",
+                "ScoreMaps",
                 "Explainers",
                 "Reports",
                 "Harness",
@@ -114,22 +129,23 @@ let package = Package(
         ),
         .testTarget(
             name: "ExplainersTests",
-            dependencies: ["Explainers", "ViT", "Tensor", "Imaging", "TestSupport"],
+            dependencies: ["Explainers", "ScoreMaps", "ViT", "Tensor", "Imaging", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "HarnessTests",
             dependencies: [
-                "Harness", "Datasets", "Imaging", "ViT", "Explainers", "Evaluation", "Reports", "TestSupport",
+                "Harness", "Datasets", "Imaging", "ViT", "ScoreMaps", "Explainers", "Evaluation", "Reports",
+                "TestSupport",
             ]
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "TestSupport"]
+            dependencies: ["Reports", "Evaluation", "TestSupport"]
         ),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["Evaluation", "Tensor", "Imaging", "Datasets", "ViT", "TestSupport"],
+            dependencies: ["Evaluation", "Tensor", "Imaging", "Datasets", "Models", "ScoreMaps", "ViT", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -140,8 +156,8 @@ let package = Package(
         .testTarget(
             name: "BenchCLITests",
             dependencies: [
-                "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Reports", "Harness", "Explainers", "TestSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Evaluation", "Reports", "Harness", "Explainers",
+                "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

@@ -23,7 +23,7 @@ struct RunManifest {
 
     /// Written into every manifest; a folder resumes and shards merge only under the same version, since the
     /// rows' format or values may change between versions.
-    static let toolVersion = "0.5.0"
+    static let toolVersion = "0.6.0"
 
     /// The manifest keys that say what a run computes: a folder resumes only when every one of them matches,
     /// and shards merge only when all but ``shardKeys`` match.

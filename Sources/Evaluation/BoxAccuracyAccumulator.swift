@@ -1,4 +1,4 @@
-import Explainers
+import ScoreMaps
 
 /// wsolevaluation's MaxBoxAcc (v1) and MaxBoxAccV2 (evaluation.md §1.3 to §1.6), accumulated per threshold
 /// without storing maps.
@@ -13,8 +13,9 @@ public struct BoxAccuracyAccumulator: Sendable {
     /// IoU thresholds in percent (30, 50, 70 for v2; 50 for v1).
     public let iouThresholds: [Int]
     public let extraction: BoxExtraction
-    /// `correct[d][k]`: images correct at IoU threshold `iouThresholds[d]` and map threshold `thresholds[k]`.
-    public private(set) var correct: [[Int]]
+    /// `changeSums[d][k]`: the sum over images of their changes at threshold index `k` for IoU threshold
+    /// `iouThresholds[d]`, so adding an image costs its handful of changes, not one step per threshold.
+    private var changeSums: [[Int]]
     public private(set) var imageCount = 0
     public private(set) var degenerateMapCount = 0
 
@@ -22,7 +23,18 @@ public struct BoxAccuracyAccumulator: Sendable {
         thresholds = ThresholdPolicy.sweepThresholds(count: thresholdCount)
         self.iouThresholds = iouThresholds
         self.extraction = extraction
-        correct = [[Int]](repeating: [Int](repeating: 0, count: thresholds.count), count: iouThresholds.count)
+        changeSums = [[Int]](repeating: [Int](repeating: 0, count: thresholds.count), count: iouThresholds.count)
+    }
+
+    /// `correct[d][k]`: images correct at IoU threshold `iouThresholds[d]` and map threshold `thresholds[k]`.
+    public var correct: [[Int]] {
+        changeSums.map { sums in
+            var running = 0
+            return sums.map { change in
+                running += change
+                return running
+            }
+        }
     }
 
     /// Adds one image with its ground-truth boxes (at map resolution).
@@ -59,14 +71,8 @@ public struct BoxAccuracyAccumulator: Sendable {
         imageCount += 1
         if condition != .normal { degenerateMapCount += 1 }
         for (d, points) in changes.enumerated() {
-            var correctNow = 0
-            var next = 0
-            for k in thresholds.indices {
-                while next < points.count && points[next].threshold == k {
-                    correctNow += points[next].change
-                    next += 1
-                }
-                correct[d][k] += correctNow
+            for point in points where thresholds.indices.contains(point.threshold) {
+                changeSums[d][point.threshold] += point.change
             }
         }
     }
@@ -87,20 +93,36 @@ public struct BoxAccuracyAccumulator: Sendable {
         return result
     }
 
-    /// `MaxBoxAcc(delta)` in percent for each IoU threshold, with the index of the first best map threshold.
-    public func maxBoxAccuracy() -> [(iouThreshold: Int, accuracy: Double, thresholdIndex: Int)] {
-        iouThresholds.indices.map { d in
+    /// `MaxBoxAcc(delta)` as a fraction for each IoU threshold (the best threshold's correct images over all
+    /// images, 0 without images), with the index of the first best map threshold: what the tables report.
+    public func maxBoxAccuracyFractions() -> [(iouThreshold: Int, accuracy: Double, thresholdIndex: Int)] {
+        let correct = correct
+        return iouThresholds.indices.map { d in
             var best = 0
             for k in correct[d].indices where correct[d][k] > correct[d][best] { best = k }
-            let accuracy = imageCount == 0 ? 0 : Double(correct[d][best]) / Double(imageCount) * 100
+            let accuracy = imageCount == 0 ? 0 : Double(correct[d][best]) / Double(imageCount)
             return (iouThresholds[d], accuracy, best)
         }
     }
 
-    /// The mean over IoU thresholds of `MaxBoxAcc(delta)` (MaxBoxAccV2 with deltas 30/50/70; MaxBoxAcc v1 with
-    /// the single delta 50).
+    /// The mean over `iouThresholds` of ``maxBoxAccuracyFractions()`` (MaxBoxAccV2 with deltas 30/50/70,
+    /// MaxBoxAcc v1 with the single delta 50); nil when one of them is not accumulated here.
+    public func meanMaxBoxAccuracyFraction(over iouThresholds: [Int]) -> Double? {
+        let byThreshold = Dictionary(
+            maxBoxAccuracyFractions().map { ($0.iouThreshold, $0.accuracy) }, uniquingKeysWith: { first, _ in first })
+        let values = iouThresholds.compactMap { byThreshold[$0] }
+        guard values.count == iouThresholds.count, !values.isEmpty else { return nil }
+        return values.reduce(0, +) / Double(values.count)
+    }
+
+    /// `MaxBoxAcc(delta)` in percent, as wsolevaluation prints it (``maxBoxAccuracyFractions()`` x 100).
+    public func maxBoxAccuracy() -> [(iouThreshold: Int, accuracy: Double, thresholdIndex: Int)] {
+        maxBoxAccuracyFractions().map { ($0.iouThreshold, $0.accuracy * 100, $0.thresholdIndex) }
+    }
+
+    /// The mean over IoU thresholds of `MaxBoxAcc(delta)` in percent (MaxBoxAccV2 with deltas 30/50/70;
+    /// MaxBoxAcc v1 with the single delta 50).
     public var meanMaxBoxAccuracy: Double {
-        let values = maxBoxAccuracy().map(\.accuracy)
-        return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+        (meanMaxBoxAccuracyFraction(over: iouThresholds) ?? 0) * 100
     }
 }

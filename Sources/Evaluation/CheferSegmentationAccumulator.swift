@@ -1,4 +1,4 @@
-import Explainers
+import ScoreMaps
 
 /// Chefer et al. 2021's ImageNet-Segmentation aggregation (`imagenet_seg_eval.py`, evaluation.md §4.1).
 ///
@@ -25,24 +25,67 @@ public struct CheferSegmentationAccumulator: Sendable {
 
     private static let spacing = Double.ulpOfOne  // np.spacing(1) in float64
 
+    /// One image's terms of Chefer's sums, as `batch_pix_accuracy` (`correct`, `labeled`) and
+    /// `batch_intersection_union` (`area_inter`, `area_union` per class) return them: what a run stores per
+    /// image (`pixel-accuracy.numerator` = correct, `.denominator` = labelled; `iou-background` and
+    /// `iou-foreground` the same with intersection and union).
+    public struct ImageTerms: Sendable, Hashable {
+        public var correct: Double
+        public var labelled: Double
+        public var intersection: (background: Double, foreground: Double)
+        public var union: (background: Double, foreground: Double)
+
+        /// The terms of one image's confusion counts (void pixels already excluded).
+        public init(_ counts: ConfusionCounts) {
+            correct = Double(counts.truePositives + counts.trueNegatives)
+            labelled = Double(counts.total)
+            intersection = (Double(counts.trueNegatives), Double(counts.truePositives))
+            let errors = Double(counts.falsePositives + counts.falseNegatives)
+            union = (Double(counts.trueNegatives) + errors, Double(counts.truePositives) + errors)
+        }
+
+        public static func == (left: ImageTerms, right: ImageTerms) -> Bool {
+            left.correct == right.correct && left.labelled == right.labelled
+                && left.intersection == right.intersection && left.union == right.union
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            for value in [correct, labelled, intersection.0, intersection.1, union.0, union.1] {
+                hasher.combine(value)
+            }
+        }
+    }
+
+    /// Chefer's accumulated ratio `sum numerator / (spacing(1) + sum denominator)`, from the sums: the one
+    /// implementation of the dataset-level pixel accuracy and class IoU, used here and by the run's tables.
+    public static func ratio(numerator: Double, denominator: Double) -> Double {
+        numerator / (spacing + denominator)
+    }
+
+    /// Chefer's mIoU from the dataset-level class IoUs: `IoU.mean()` over the classes (background, foreground).
+    public static func meanIoU(classIoUs: [Double]) -> Double {
+        var total = 0.0
+        for value in classIoUs { total += value }
+        return total / Double(classIoUs.count)
+    }
+
     /// Dataset-level pixel accuracy in `[0, 1]`.
     public var pixelAccuracy: Double {
-        Double(counts.truePositives + counts.trueNegatives) / (Self.spacing + Double(counts.total))
+        let terms = ImageTerms(counts)
+        return Self.ratio(numerator: terms.correct, denominator: terms.labelled)
     }
 
     /// Dataset-level IoU of the background and the foreground class.
     public var classIoU: (background: Double, foreground: Double) {
-        let background =
-            Double(counts.trueNegatives)
-            / (Self.spacing + Double(counts.trueNegatives + counts.falsePositives + counts.falseNegatives))
-        let foreground =
-            Double(counts.truePositives)
-            / (Self.spacing + Double(counts.truePositives + counts.falsePositives + counts.falseNegatives))
-        return (background, foreground)
+        let terms = ImageTerms(counts)
+        return (
+            Self.ratio(numerator: terms.intersection.background, denominator: terms.union.background),
+            Self.ratio(numerator: terms.intersection.foreground, denominator: terms.union.foreground)
+        )
     }
 
     /// `(IoU_bg + IoU_fg) / 2`.
-    public var meanIoU: Double { (classIoU.background + classIoU.foreground) / 2 }
+    public var meanIoU: Double { Self.meanIoU(classIoUs: [classIoU.background, classIoU.foreground]) }
 
     /// Mean over images of the two-channel AP.
     public var meanAveragePrecision: Double { imageCount == 0 ? 0 : averagePrecisionSum / Double(imageCount) }

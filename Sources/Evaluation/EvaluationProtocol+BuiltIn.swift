@@ -8,8 +8,8 @@ extension EvaluationProtocol {
         groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation, threshold: .otsu(.skimage),
         predictedRegion: .pixels, aggregation: .perImageMean(eps: 0), mapSize: 224,
         metrics: [
-            "pixel-accuracy", "iou", "dice", "precision", "recall", "pointing-game", "energy-pointing-game",
-            "auc-roc", "gt-known-loc", "top1-loc",
+            .pixelAccuracy, .iou, .dice, .precision, .recall, .pointingGame, .energyPointingGame, .aucROC,
+            .groundTruthKnownLocalization, .top1Localization,
         ],
         boxIoUThresholds: [50], perturbation: nil)
 
@@ -23,7 +23,11 @@ extension EvaluationProtocol {
         labelRule: .targetClass,
         imageFilter: .correctOnly, groundTruth: .boxes, boxScaling: .agc2024, threshold: .fixed(0.5),
         predictedRegion: .boxes(.agcExternal), aggregation: .perImageMean(eps: 1e-5), mapSize: 224,
-        metrics: ["pixel-accuracy", "iou", "dice", "precision", "recall", "abpc"], boxIoUThresholds: [],
+        metrics: [
+            .pixelAccuracy, .iou, .dice, .precision, .recall, .perturbationArea(.deletionMoRF),
+            .perturbationArea(.deletionLeRF), .abpc,
+        ],
+        boxIoUThresholds: [],
         perturbation: .agc2024)
 
     /// Chefer et al. 2021 (`imagenet_seg_eval.py`, `pertubation_eval_from_hdf5.py`; evaluation.md §4): mean
@@ -36,7 +40,11 @@ extension EvaluationProtocol {
         labelRule: .targetClass,
         imageFilter: .all, groundTruth: .segmentation, boxScaling: .wsolevaluation, threshold: .mean,
         predictedRegion: .pixels, aggregation: .datasetAccumulated, mapSize: 224,
-        metrics: ["pixel-accuracy", "miou", "map", "perturbation-positive-auc", "perturbation-negative-auc"],
+        metrics: [
+            .cheferPixelAccuracy, .cheferClassIoU(foreground: false), .cheferClassIoU(foreground: true),
+            .cheferAveragePrecision, .perturbationArea(.deletionMoRF), .perturbationArea(.deletionLeRF), .abpc,
+            .cheferMeanIoU,
+        ],
         boxIoUThresholds: [], perturbation: .chefer2021)
 
     /// Choe et al. 2020 (clovaai/wsolevaluation; evaluation.md §1): ground-truth class maps at 224x224,
@@ -47,7 +55,10 @@ extension EvaluationProtocol {
         imageFilter: .all,
         groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation, threshold: .sweep(1000),
         predictedRegion: .boxes(.wsolAll), aggregation: .perImageMean(eps: 0), mapSize: 224,
-        metrics: ["maxboxacc-v2", "maxboxacc-iou30", "maxboxacc-iou50", "maxboxacc-iou70", "pxap"],
+        metrics: [
+            .maxBoxAccuracyV2, .maxBoxAccuracy(iouThreshold: 30), .maxBoxAccuracy(iouThreshold: 50),
+            .maxBoxAccuracy(iouThreshold: 70), .pixelAP,
+        ],
         boxIoUThresholds: [30, 50, 70], perturbation: nil)
 
     /// The VOC report that gave IoU 12.43, F1 19.13, pixel accuracy 65.94 for AG-CAM: Otsu, only images whose
@@ -59,5 +70,5 @@ extension EvaluationProtocol {
         labelRule: .targetClass,
         imageFilter: .topProbabilityAbove(0.85), groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation,
         threshold: .otsu(.skimage), predictedRegion: .pixels, aggregation: .perImageMean(eps: 0), mapSize: 224,
-        metrics: ["iou", "dice", "pixel-accuracy"], boxIoUThresholds: [], perturbation: nil)
+        metrics: [.iou, .dice, .pixelAccuracy], boxIoUThresholds: [], perturbation: nil)
 }

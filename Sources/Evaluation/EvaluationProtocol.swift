@@ -52,11 +52,93 @@ public struct EvaluationProtocol: Sendable, Hashable {
     public var aggregation: Aggregation
     /// Map and ground-truth resolution (224: every reference evaluates at 224x224).
     public var mapSize: Int
-    /// The metrics reported, in output order.
-    public var metrics: [String]
+    /// The metrics reported, in table order (the map-condition counts and method failures, which every
+    /// protocol reports, are not listed: see ``tableMetrics``).
+    public var metrics: [Metric]
     /// IoU thresholds (percent) for box metrics.
     public var boxIoUThresholds: [Int]
     public var perturbation: PerturbationSettings?
+
+    /// A protocol; every metric must be computable under the settings (``problems``), or construction traps:
+    /// a protocol is a definition in code, so an inconsistent one is a programming error that the built-in
+    /// protocols' test catches.
+    public init(
+        name: String, summary: String, reference: String, mapClass: TargetClass, imageFilter: ImageFilter,
+        groundTruth: GroundTruthSource, boxScaling: BoxScaling, threshold: ThresholdPolicy,
+        predictedRegion: PredictedRegion, aggregation: Aggregation, mapSize: Int, metrics: [Metric],
+        boxIoUThresholds: [Int], perturbation: PerturbationSettings?
+    ) {
+        self.name = name
+        self.summary = summary
+        self.reference = reference
+        self.mapClass = mapClass
+        self.imageFilter = imageFilter
+        self.groundTruth = groundTruth
+        self.boxScaling = boxScaling
+        self.threshold = threshold
+        self.predictedRegion = predictedRegion
+        self.aggregation = aggregation
+        self.mapSize = mapSize
+        self.metrics = metrics
+        self.boxIoUThresholds = boxIoUThresholds
+        self.perturbation = perturbation
+        let problems = self.problems
+        precondition(problems.isEmpty, "protocol \(name): \(problems.joined(separator: "; "))")
+    }
+
+    /// Why some metric cannot be computed under these settings (empty when every one can): a sweep metric
+    /// needs a sweep threshold and its IoU thresholds, a Chefer metric the dataset-accumulated aggregation, a
+    /// per-image localization metric the per-image one, a curve area its curve; ids are unique, and the
+    /// counts every protocol reports are not listed.
+    public var problems: [String] {
+        var problems: [String] = []
+        var isSweep = false
+        if case .sweep = threshold { isSweep = true }
+        var isAccumulated = false
+        if case .datasetAccumulated = aggregation { isAccumulated = true }
+        let curves = Set(perturbation?.curves ?? [])
+        var seen: Set<String> = []
+        for metric in metrics {
+            if !seen.insert(metric.id).inserted { problems.append("\(metric.id) is listed twice") }
+            switch metric {
+            case .pixelAccuracy, .iou, .dice, .precision, .recall, .pointingGame, .energyPointingGame, .aucROC,
+                .groundTruthKnownLocalization, .top1Localization:
+                if isSweep || isAccumulated { problems.append("\(metric.id) needs per-image means") }
+            case .cheferPixelAccuracy, .cheferClassIoU, .cheferMeanIoU, .cheferAveragePrecision:
+                if isSweep || !isAccumulated {
+                    problems.append("\(metric.id) needs the dataset-accumulated aggregation")
+                }
+            case .maxBoxAccuracy, .maxBoxAccuracyV2, .maxBoxAccuracyV1:
+                guard isSweep else {
+                    problems.append("\(metric.id) needs a threshold sweep")
+                    continue
+                }
+                let needed: [Int]
+                switch metric.aggregation {
+                case .thresholdSweep(let iouThreshold): needed = [iouThreshold]
+                case .meanOfThresholdSweeps(let iouThresholds): needed = iouThresholds
+                default: needed = []
+                }
+                for iouThreshold in needed where !boxIoUThresholds.contains(iouThreshold) {
+                    problems.append("\(metric.id) needs IoU threshold \(iouThreshold)")
+                }
+            case .pixelAP:
+                if !isSweep { problems.append("pxap needs a threshold sweep") }
+            case .perturbationArea(let curve):
+                if !curves.contains(curve) { problems.append("\(metric.id) needs the \(curve.id) curve") }
+            case .abpc:
+                if !curves.isSuperset(of: [.deletionMoRF, .deletionLeRF]) {
+                    problems.append("abpc needs both deletion curves")
+                }
+            case .mapConstant, .mapNonFinite, .methodFailed:
+                problems.append("\(metric.id) is reported by every protocol and is not listed")
+            }
+        }
+        return problems
+    }
+
+    /// Every metric of the tables, in order: the map conditions, the protocol's ``metrics``, method failures.
+    public var tableMetrics: [Metric] { Metric.mapConditions + metrics + [.methodFailed] }
 
     /// The built-in protocols, the default first.
     public static let builtIn: [EvaluationProtocol] = [.otsu, .agc2024, .chefer2021, .wsoleval, .coporan2025]
@@ -84,7 +166,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
             ("predicted-region", Self.describe(predictedRegion)),
             ("aggregation", Self.describe(aggregation, threshold: threshold)),
             ("map-size", "\(mapSize)x\(mapSize)"),
-            ("metrics", metrics.joined(separator: ",")),
+            ("metrics", metrics.map(\.id).joined(separator: ",")),
             (
                 "box-iou-thresholds",
                 boxIoUThresholds.isEmpty ? "none" : boxIoUThresholds.map(String.init).joined(separator: ",")

@@ -1,5 +1,3 @@
-import ViT
-
 /// The model's input normalisation and the dataset's mean colour: what the fills mean in the normalised space
 /// the model reads (methods.md §7.3).
 ///
@@ -21,11 +19,6 @@ public struct PerturbationNormalization: Sendable, Hashable {
         self.mean = mean
         self.std = std
         self.datasetMean = datasetMean
-    }
-
-    /// The normalisation of a model's preprocessing.
-    public init(_ preprocessing: PreprocessingSettings, datasetMean: SIMD3<Float> = Self.imageNetMean) {
-        self.init(mean: preprocessing.mean, std: preprocessing.std, datasetMean: datasetMean)
     }
 
     /// A `[0, 1]`-space colour in normalised space, `(colour - mean) / std` per channel in float32.

@@ -1,8 +1,8 @@
+import Models
 import Tensor
-import ViT
 
 /// Computes the perturbation curves of one image and its map: every perturbed image of the map goes through the
-/// model as one batch (``ViTModel/logits(_:)`` on `[B, C, S, S]`, split into chunks of at most ``maxBatch`` to
+/// model as one batch (``ImageClassifier/logits(_:)`` on `[B, C, S, S]`, split into chunks of at most ``maxBatch`` to
 /// bound memory).
 ///
 /// Each step of a curve replaces the first `k` pixels of ``PerturbationRanking/order(_:_:)`` (all channels
@@ -18,7 +18,7 @@ import ViT
 /// `k = S * S`, and Chefer's first trapezoid point; a given logits vector is reused instead) and the full
 /// substrate (deletion at `k = S * S` for MoRF and LeRF alike, insertion at `k = 0`).
 public struct PerturbationRunner: Sendable {
-    public let model: ViTModel
+    public let model: any ImageClassifier
     public let settings: PerturbationSettings
     public let normalization: PerturbationNormalization
     /// Where each curve is sampled.
@@ -29,15 +29,16 @@ public struct PerturbationRunner: Sendable {
 
     /// A runner for `model` (3 channels) under `settings`; throws on an invalid schedule or normalisation.
     public init(
-        model: ViTModel, settings: PerturbationSettings, normalization: PerturbationNormalization, maxBatch: Int = 16
+        model: any ImageClassifier, settings: PerturbationSettings, normalization: PerturbationNormalization,
+        maxBatch: Int = 16
     ) throws(PerturbationError) {
-        guard model.config.channels == 3 else { throw .unsupportedChannels(model.config.channels) }
+        guard model.inputChannels == 3 else { throw .unsupportedChannels(model.inputChannels) }
         try normalization.validate()
         self.model = model
         self.settings = settings
         self.normalization = normalization
         self.schedule = try PerturbationSchedule(
-            settings.steps, pixelCount: model.config.imageSize * model.config.imageSize)
+            settings.steps, pixelCount: model.inputSize * model.inputSize)
         self.maxBatch = max(1, maxBatch)
     }
 
@@ -51,7 +52,7 @@ public struct PerturbationRunner: Sendable {
     public func curves(
         image: Tensor, map: Tensor, label: Int?, unperturbedLogits: Tensor? = nil
     ) throws(PerturbationError) -> [PerturbationCurve] {
-        let classes = model.config.classes
+        let classes = model.classCount
         let known = try unperturbedLogits.map { logits throws(PerturbationError) in
             guard logits.count == classes, logits.rank == 1 || (logits.rank == 2 && logits.shape[0] == 1) else {
                 throw PerturbationError.logitsShape(got: logits.shape, classes: classes)
@@ -69,8 +70,8 @@ public struct PerturbationRunner: Sendable {
     public func curves(
         image: Tensor, map: Tensor, scoreClass: Int, unperturbedLogits: [Float]? = nil
     ) throws(PerturbationError) -> [PerturbationCurve] {
-        guard (0..<model.config.classes).contains(scoreClass) else {
-            throw .classOutOfRange(scoreClass, classes: model.config.classes)
+        guard (0..<model.classCount).contains(scoreClass) else {
+            throw .classOutOfRange(scoreClass, classes: model.classCount)
         }
         return try stepLogits(image: image, map: map, unperturbedLogits: unperturbedLogits)
             .curves(score: settings.score, scoreClass: scoreClass)
@@ -82,15 +83,14 @@ public struct PerturbationRunner: Sendable {
     public func stepLogits(
         image: Tensor, map: Tensor, unperturbedLogits: [Float]? = nil
     ) throws(PerturbationError) -> PerturbationLogits {
-        let config = model.config
-        let side = config.imageSize
+        let side = model.inputSize
         let pixels = side * side
         guard image.count == 3 * pixels, image.shape.suffix(3) == [3, side, side], image.rank <= 4,
             image.rank == 3 || image.shape[0] == 1
         else { throw .imageShape(got: image.shape, expected: [3, side, side]) }
         guard map.shape == [side, side] else { throw .mapShape(got: map.shape, expected: [side, side]) }
-        if let unperturbedLogits, unperturbedLogits.count != config.classes {
-            throw .logitsShape(got: [unperturbedLogits.count], classes: config.classes)
+        if let unperturbedLogits, unperturbedLogits.count != model.classCount {
+            throw .logitsShape(got: [unperturbedLogits.count], classes: model.classCount)
         }
 
         // The images to run: the unperturbed one (unless given), the full substrate (if a curve reaches it), and
@@ -132,7 +132,7 @@ public struct PerturbationRunner: Sendable {
             substrates[fill] = substrateImage(imageValues, fill: fill, side: side)
         }
         let logits = runBatches(jobs, image: imageValues, substrates: substrates, orders: orders, side: side)
-        let classes = config.classes
+        let classes = model.classCount
         func row(_ index: Int) -> ArraySlice<Float> { logits[(index * classes)..<((index + 1) * classes)] }
         let unperturbed = unperturbedLogits ?? Array(row(unperturbedJob ?? 0))
         return PerturbationLogits(
@@ -152,7 +152,7 @@ public struct PerturbationRunner: Sendable {
     public func perturbedInputs(
         image: Tensor, map: Tensor, curve: PerturbationSettings.Curve
     ) throws(PerturbationError) -> Tensor {
-        let side = model.config.imageSize
+        let side = model.inputSize
         let pixels = side * side
         guard image.count == 3 * pixels, image.shape.suffix(3) == [3, side, side] else {
             throw .imageShape(got: image.shape, expected: [3, side, side])
@@ -209,7 +209,7 @@ public struct PerturbationRunner: Sendable {
         let imageSize = 3 * side * side
         let chunkCount = (jobs.count + maxBatch - 1) / maxBatch
         var logits: [Float] = []
-        logits.reserveCapacity(jobs.count * model.config.classes)
+        logits.reserveCapacity(jobs.count * model.classCount)
         for chunk in 0..<chunkCount {
             let start = jobs.count * chunk / chunkCount
             let end = jobs.count * (chunk + 1) / chunkCount

@@ -51,6 +51,11 @@ public struct PerturbationSettings: Sendable, Hashable, Codable {
             self.mode = mode
             self.order = order
         }
+
+        /// Deletion, most relevant first (Chefer's "positive" perturbation, AG-CAM's MoRF).
+        public static let deletionMoRF = Curve(mode: .deletion, order: .mostRelevantFirst)
+        /// Deletion, least relevant first (Chefer's "negative" perturbation, AG-CAM's LeRF).
+        public static let deletionLeRF = Curve(mode: .deletion, order: .leastRelevantFirst)
     }
 
     /// Where the curve is sampled.

@@ -1,4 +1,4 @@
-import Explainers
+import ScoreMaps
 
 /// wsolevaluation's PxAP (evaluation.md §1.7), accumulated from two histograms without storing maps.
 ///
@@ -12,6 +12,9 @@ public struct PixelAPAccumulator: Sendable {
     /// Images added, and those whose map was constant or non-finite (all zeros after normalisation).
     public private(set) var imageCount = 0
     public private(set) var degenerateMapCount = 0
+
+    /// The number of histogram bins per image, `N + 2`.
+    public var binCount: Int { thresholds.count + 2 }
 
     public init(thresholdCount: Int = 1000) {
         thresholds = ThresholdPolicy.sweepThresholds(count: thresholdCount)
@@ -68,12 +71,16 @@ public struct PixelAPAccumulator: Sendable {
         }
     }
 
-    /// PxAP x 100: `sum_k precision[k] * (recall[k] - recall[k-1])` over the operating points from the highest
-    /// edge down, skipping points where nothing is predicted (NaN precision), as wsolevaluation's
-    /// `MaskEvaluator.compute`.
+    /// PxAP x 100, as wsolevaluation prints it (``pixelAPFraction()`` x 100).
+    /// - Throws: ``EvaluationError/undefined(_:)`` as ``pixelAPFraction()``.
+    public func pixelAP() throws -> Double { try pixelAPFraction() * 100 }
+
+    /// PxAP as a fraction (what the tables report): `sum_k precision[k] * (recall[k] - recall[k-1])` over the
+    /// operating points from the highest edge down, skipping points where nothing is predicted (NaN
+    /// precision), as wsolevaluation's `MaskEvaluator.compute`.
     /// - Throws: ``EvaluationError/undefined(_:)`` without any ground-truth foreground pixel, or when no
     ///   threshold predicts anything.
-    public func pixelAP() throws -> Double {
+    public func pixelAPFraction() throws -> Double {
         let positives = foregroundHistogram.reduce(0, +)
         guard positives > 0 else { throw EvaluationError.undefined("PxAP: no ground-truth foreground pixel") }
         var truePositives = 0
@@ -93,6 +100,6 @@ public struct PixelAPAccumulator: Sendable {
             previousRecall = recall
         }
         guard anyPrediction else { throw EvaluationError.undefined("PxAP: no positive prediction at any threshold") }
-        return area * 100
+        return area
     }
 }

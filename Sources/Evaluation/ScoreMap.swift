@@ -1,10 +1,10 @@
-import Explainers
+import ScoreMaps
 import Tensor
 
 /// A min-max normalised map in `[0, 1]`, `height * width` values row-major, with what normalisation found.
 ///
 /// Constant and non-finite maps arrive here already replaced by the documented rule of
-/// ``Explainers/MinMaxNormalization`` (a constant map becomes all zeros, non-finite values become 0); the
+/// ``ScoreMaps/MinMaxNormalization`` (a constant map becomes all zeros, non-finite values become 0); the
 /// condition travels with the map so every accumulator counts them. Under every threshold policy an all-zero
 /// map has no foreground (see ``ThresholdPolicy``), so it scores as "nothing found".
 public struct ScoreMap: Sendable {
@@ -31,7 +31,7 @@ public struct ScoreMap: Sendable {
             condition: map.condition)
     }
 
-    /// Normalises a raw `[height, width]` map with ``Explainers/MinMaxNormalization``.
+    /// Normalises a raw `[height, width]` map with ``ScoreMaps/MinMaxNormalization``.
     public init(raw: Tensor) {
         self.init(MinMaxNormalization.normalize(raw))
     }

@@ -1,3 +1,4 @@
+import ScoreMaps
 import Tensor
 import ViT
 

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import ScoreMaps
 import Tensor
 import ViT
 

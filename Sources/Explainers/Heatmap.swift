@@ -1,4 +1,5 @@
 import Imaging
+import ScoreMaps
 import Tensor
 
 /// A method's map for one image: the raw map as the method computes it, and the rules that bring it to the

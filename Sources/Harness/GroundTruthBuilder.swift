@@ -8,14 +8,14 @@ import Imaging
 /// `Resize((224, 224))`), so masks are resized with Pillow's `NEAREST` (Chefer's
 /// `Resize((224, 224), Image.NEAREST)` on the mask image) and boxes are scaled by the protocol's
 /// ``BoxScaling`` rule. Void pixels (VOC 255, OpenImages ignore masks) stay void.
-public enum GroundTruthBuilder {
+package enum GroundTruthBuilder {
     /// The ground truth of `classIndex` in `sample` at `mapSize`, or nil when the policy needs something the
     /// sample does not have (a mask under `.segmentation`, any annotation at all).
     /// - Parameters:
     ///   - segmentation: the sample's semantic mask as already loaded and checked (``PreparedSample/segmentation``,
     ///     from ``Sample/validated(against:masks:)``), or `nil` when it has none; the mask is never decoded here.
     ///   - imageSize: the decoded image's size (boxes are scaled against it).
-    public static func groundTruth(
+    package static func groundTruth(
         for sample: Sample, segmentation: SegmentationMask?, classIndex: Int, imageSize: (width: Int, height: Int),
         evaluation: EvaluationProtocol
     ) throws -> GroundTruth? {

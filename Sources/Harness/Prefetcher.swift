@@ -5,7 +5,7 @@ import Foundation
 /// A run decodes and preprocesses the next images while the model works on the current one; with two cores
 /// the model's BLAS threads and this one thread overlap decoding (a few ms) with passes (hundreds of ms).
 /// Memory stays bounded by `depth` items whatever the dataset size.
-public final class Prefetcher<Item: Sendable>: @unchecked Sendable {
+package final class Prefetcher<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [Int: Item] = [:]
     private var next = 0
@@ -14,7 +14,7 @@ public final class Prefetcher<Item: Sendable>: @unchecked Sendable {
     private let depth: Int
 
     /// Starts producing `produce(index)` for each of `indices` in order.
-    public init(indices: [Int], depth: Int = 3, produce: @escaping @Sendable (Int) -> Item) {
+    package init(indices: [Int], depth: Int = 3, produce: @escaping @Sendable (Int) -> Item) {
         precondition(depth > 0, "Prefetcher: depth must be positive")
         self.indices = indices
         self.depth = depth
@@ -42,7 +42,7 @@ public final class Prefetcher<Item: Sendable>: @unchecked Sendable {
     }
 
     /// The next item in order (blocking until it is ready), with its index; nil after the last.
-    public func nextItem() -> (index: Int, item: Item)? {
+    package func nextItem() -> (index: Int, item: Item)? {
         condition.lock()
         defer { condition.unlock() }
         guard next < indices.count else { return nil }
@@ -55,7 +55,7 @@ public final class Prefetcher<Item: Sendable>: @unchecked Sendable {
     }
 
     /// Stops producing (items already made are dropped).
-    public func cancel() {
+    package func cancel() {
         condition.lock()
         cancelled = true
         condition.broadcast()

@@ -4,7 +4,7 @@ public enum GateError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSharedImages(baselineImages: Int, runImages: Int)
     /// Some images are in one run only and ``RegressionGate/allowPartial`` is off.
     case partialOverlap(paired: Int, baselineImages: Int, runImages: Int)
-    /// A metric of the baseline or the run has no direction in ``MetricDirection/table``.
+    /// A row of the baseline or the run has an id no ``Metric`` writes (``MetricRow/init(id:)``).
     case unknownMetric(method: String, metric: String)
 
     public var description: String {
@@ -16,8 +16,8 @@ public enum GateError: Error, Equatable, Sendable, CustomStringConvertible {
             "only \(paired) images are in both runs (baseline \(baselineImages), run \(runImages)); "
                 + "pass --allow-partial to compare those"
         case .unknownMetric(let method, let metric):
-            "metric \(metric) of method \(method) has no known direction (higher or lower is better); "
-                + "add it to MetricDirection.table"
+            "metric \(metric) of method \(method) is not a metric this version of bench knows, so it has no "
+                + "known direction (higher or lower is better); was the run made by another version?"
         }
     }
 }

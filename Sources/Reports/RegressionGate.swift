@@ -1,3 +1,5 @@
+import Evaluation
+
 /// Compares a run with a stored baseline image by image and decides whether any method got worse.
 ///
 /// The two runs must cover the same images (by image id): with none in common the gate refuses
@@ -8,7 +10,7 @@
 /// For each method × metric present in the baseline (curve points, `.denominator` halves and sweep rows aside:
 /// a dataset-level optimum such as MaxBoxAcc or PxAP has no per-image value to pair), the images evaluated in
 /// both runs are paired and the drop `baseline − run`, turned into "how much worse" by the metric's
-/// ``MetricDirection`` (looked up in ``MetricDirection/table``; an unknown metric is
+/// ``Metric/direction`` (the row id read back as a ``MetricRow``; an id no metric writes is
 /// ``GateError/unknownMetric(method:metric:)``), is resampled with a paired percentile bootstrap. A
 /// regression is a drop whose one-sided 95 % lower bound (the 5th percentile of the bootstrap distribution)
 /// exceeds the metric's tolerance: the metric got worse by more than the tolerance with 95 % confidence.
@@ -21,7 +23,7 @@ public struct RegressionGate: Sendable {
         public var method: String
         public var metric: String
         /// Which way the metric improves.
-        public var direction: MetricDirection
+        public var direction: Metric.Direction
         /// Baseline and run values on the paired images.
         public var baseline: Double
         public var run: Double
@@ -99,7 +101,7 @@ public struct RegressionGate: Sendable {
         var findings: [Finding] = []
         for key in baselineSeries.order {
             guard let base = baselineSeries.values[key] else { continue }
-            let isFailureCount = MetricDirection.failureCounts.contains(key.metric)
+            let isFailureCount = key.isFailureCount
             let tolerance = tolerances[key.metric] ?? (isFailureCount ? 0 : defaultTolerance)
             guard let current = runSeries.values[key] else {
                 findings.append(
@@ -143,7 +145,7 @@ public struct RegressionGate: Sendable {
         let baseValue = value(basePairs, all)
         let runValue = value(runPairs, all)
         let lowerBound: Double
-        if MetricDirection.failureCounts.contains(key.metric) {
+        if key.isFailureCount {
             // A failure count is compared as it is: its rise on the paired images, with no resampling.
             lowerBound = sign * (baseValue - runValue)
         } else {
@@ -161,7 +163,9 @@ public struct RegressionGate: Sendable {
     struct SeriesKey: Hashable {
         var method: String
         var metric: String
-        var direction: MetricDirection
+        var direction: Metric.Direction
+        /// A count of what went wrong (``Metric/isFailureCount``), compared without the bootstrap.
+        var isFailureCount: Bool
     }
 
     /// A per-image value as a ratio: plain metrics have denominator 1, so means and dataset-level ratios
@@ -172,7 +176,7 @@ public struct RegressionGate: Sendable {
     }
 
     /// Per method × metric, the value of each image id; ratio metrics joined from their two halves. Images
-    /// where a plain metric is NaN are left out; a metric in ``MetricDirection/recordedOnlyWhenNonzero`` is 0
+    /// where a plain metric is NaN are left out; a metric ``Metric/isRecordedOnlyWhenNonzero`` is 0
     /// on every image where its method has other rows.
     static func series(_ rows: [ResultRow]) throws(GateError) -> (
         order: [SeriesKey], values: [SeriesKey: [String: Pair]]
@@ -182,22 +186,31 @@ public struct RegressionGate: Sendable {
         var denominators: [String: [String: [String: Double]]] = [:]
         var methods: [String] = []
         var imagesOfMethod: [String: Set<String>] = [:]
-        for row in rows
-        where row.method != ResultRow.imageMethod && !row.metric.hasPrefix("curve:") && !row.metric.hasPrefix("sweep:")
-        {
-            guard let direction = MetricDirection.direction(of: row.metric) else {
+        for row in rows where row.method != ResultRow.imageMethod {
+            guard let metricRow = MetricRow(id: row.metric) else {
                 throw .unknownMetric(method: row.method, metric: row.metric)
+            }
+            let metric: Metric
+            let isNumerator: Bool
+            switch metricRow {
+            case .curvePoint, .sweepChange: continue  // curves and sweeps are not per-image values
+            case .denominator(let ratio):
+                denominators[row.method, default: [:]][ratio.id, default: [:]][row.imageID] = row.value
+                if imagesOfMethod[row.method] == nil { methods.append(row.method) }
+                imagesOfMethod[row.method, default: []].insert(row.imageID)
+                continue
+            case .value(let value):
+                metric = value
+                isNumerator = false
+            case .numerator(let ratio):
+                metric = ratio
+                isNumerator = true
             }
             if imagesOfMethod[row.method] == nil { methods.append(row.method) }
             imagesOfMethod[row.method, default: []].insert(row.imageID)
-            if row.metric.hasSuffix(".denominator") {
-                let name = String(row.metric.dropLast(".denominator".count))
-                denominators[row.method, default: [:]][name, default: [:]][row.imageID] = row.value
-                continue
-            }
-            let isNumerator = row.metric.hasSuffix(".numerator")
-            let name = isNumerator ? String(row.metric.dropLast(".numerator".count)) : row.metric
-            let key = SeriesKey(method: row.method, metric: name, direction: direction)
+            let key = SeriesKey(
+                method: row.method, metric: metric.id, direction: metric.direction,
+                isFailureCount: metric.isFailureCount)
             if values[key] == nil {
                 order.append(key)
                 values[key] = [:]
@@ -214,10 +227,11 @@ public struct RegressionGate: Sendable {
         for key in order {
             values[key] = values[key]?.filter { !$0.value.denominator.isNaN }
         }
-        for metric in MetricDirection.recordedOnlyWhenNonzero.sorted() {
-            guard let direction = MetricDirection.direction(of: metric) else { continue }
+        for metric in [Metric.methodFailed] where metric.isRecordedOnlyWhenNonzero {
             for method in methods {
-                let key = SeriesKey(method: method, metric: metric, direction: direction)
+                let key = SeriesKey(
+                    method: method, metric: metric.id, direction: metric.direction,
+                    isFailureCount: metric.isFailureCount)
                 if values[key] == nil {
                     order.append(key)
                     values[key] = [:]

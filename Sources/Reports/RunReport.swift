@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// Writes a run folder's tables from its rows and its manifest's description.
@@ -21,14 +22,27 @@ public enum RunReport {
         return object["protocol"] as? String ?? ""
     }
 
-    /// Computes the tables of `rows` and `histograms` and writes them into `folder` with the manifest's title
-    /// and notes.
+    /// The built-in protocol the manifest names.
+    /// - Throws: ``ReportError/incompatible(_:)`` when the manifest names none or an unknown one.
+    public static func evaluation(manifest: Data?) throws(ReportError) -> EvaluationProtocol {
+        let name = protocolName(manifest: manifest)
+        do {
+            return try EvaluationProtocol.named(name)
+        } catch {
+            throw .incompatible(
+                name.isEmpty
+                    ? "the run's manifest names no protocol, so its metrics cannot be aggregated"
+                    : "the run's protocol \(name) is not one this version of bench knows (\(error))")
+        }
+    }
+
+    /// Computes the tables of `rows` and `histograms` under the manifest's protocol and writes them into
+    /// `folder` with the manifest's title and notes.
     @discardableResult
     public static func write(
         rows: [ResultRow], histograms: PooledHistograms = PooledHistograms(), manifest: Data?, to folder: URL
     ) throws(ReportError) -> RunTables {
-        var tables = RunTables(rows: rows, histograms: histograms)
-        tables.protocolName = protocolName(manifest: manifest)
+        let tables = RunTables(rows: rows, evaluation: try evaluation(manifest: manifest), histograms: histograms)
         let (title, notes) = describe(manifest: manifest)
         try tables.write(to: folder, title: title, notes: notes)
         return tables

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 extension RunTables {
@@ -115,7 +116,7 @@ extension RunTables {
     }
 
     /// Per-image 0/1 flags of the map's condition, reported as counts rather than table columns.
-    static let conditionMetrics: Set<String> = ["map-constant", "map-nonfinite"]
+    static let conditionMetrics = Set(Metric.mapConditions.map(\.id))
 
     static func cell(_ entry: Entry, scale: Double) -> String {
         guard !entry.mean.isNaN else { return "n/a" }

@@ -1,26 +1,25 @@
+import Evaluation
 import Foundation
 
 /// The tables of a run, computed from its per-image rows: method × metric summaries with bootstrap
 /// intervals, per-class means and mean perturbation curves.
 ///
-/// Aggregation rules, decided by the metric name:
-/// - `X.numerator` / `X.denominator` pairs give the dataset-level ratio `X = Σ numerator / Σ denominator`
-///   (Chefer's accumulated pixel accuracy and IoU), its interval from resampling images;
-/// - `curve:NAME@FRACTION` rows are curve points, averaged per step into `curves.csv` (their areas are
-///   separate metrics);
-/// - every other metric is the mean over the images where it is defined (NaN = undefined), the per-image
-///   average of AG-CAM's and most WSOL code;
-/// - ``derivedMetrics`` are means of dataset-level ratios: `miou` = mean of `iou-background` and
-///   `iou-foreground` (Chefer's 2-class mIoU, each IoU accumulated over the dataset before the mean);
-/// - `sweep:NAME@K` rows are one image's changes of a 0/1 outcome at threshold index `K` (the first at `K = 0`
-///   is always written), so summed over images and accumulated over `K` they count the images with the
-///   outcome at each threshold; `NAME` is the largest count over the thresholds divided by the images
-///   (wsolevaluation's MaxBoxAcc at one IoU), and ``sweepDerivedMetrics`` average them (MaxBoxAccV2);
-/// - ``SweepHistogram``s are summed per method and metric over the images and give the pooled average
-///   precision (wsolevaluation's PxAP).
+/// One entry per ``Metric`` of the protocol (``EvaluationProtocol/tableMetrics``, in that order) that the
+/// method has rows for, aggregated as the metric says (``Metric/aggregation``) by the accumulators of
+/// `Evaluation`, the code the reference tests check:
+/// - ``Metric/Aggregation/perImageMean``: the mean over the images where the value is defined (NaN =
+///   undefined), with a bootstrap interval and per-class means;
+/// - ``Metric/Aggregation/datasetRatio``: ``CheferSegmentationAccumulator/ratio(numerator:denominator:)`` of
+///   the sums of the image's two halves, its interval from resampling images; ``Metric/Aggregation/meanOfDatasetRatios(_:)``
+///   the mean of such ratios (Chefer's mIoU);
+/// - ``Metric/Aggregation/thresholdSweep(iouThreshold:)`` and ``Metric/Aggregation/meanOfThresholdSweeps(_:)``:
+///   the images' change rows fed to a ``BoxAccuracyAccumulator`` (wsolevaluation's MaxBoxAcc, MaxBoxAccV2);
+/// - ``Metric/Aggregation/pooledHistograms``: the summed ``SweepHistogram``s fed to a ``PixelAPAccumulator``
+///   (wsolevaluation's PxAP).
 /// Sweep metrics are dataset-level optima, not means: they have no bootstrap interval (wsolevaluation reports
-/// none) and no per-class entry.
-/// Rows are ordered by dataset index first, so shards merged in any order give identical tables.
+/// none) and no per-class entry. Curve points (``MetricRow/curvePoint(_:position:)``) are averaged per step
+/// into `curves.csv`. Rows are ordered by dataset index first, so shards merged in any order give identical
+/// tables.
 public struct RunTables: Sendable {
     /// One method × metric cell.
     public struct Entry: Equatable, Sendable {
@@ -50,9 +49,9 @@ public struct RunTables: Sendable {
         public var count: Int
     }
 
-    /// The protocol the rows were computed under (the manifest's `protocol`), written in every table's last
-    /// column; empty when unknown.
-    public var protocolName = ""
+    /// The protocol the rows were computed under, written in every table's last column.
+    public let evaluation: EvaluationProtocol
+    public var protocolName: String { evaluation.name }
     public private(set) var summary: [Entry] = []
     public private(set) var perClass: [ClassEntry] = []
     public private(set) var curves: [CurvePoint] = []
@@ -61,25 +60,20 @@ public struct RunTables: Sendable {
     /// Images by status: evaluated, filtered out by the protocol, skipped as unreadable.
     public private(set) var imageCounts: (evaluated: Int, filtered: Int, skipped: Int) = (0, 0, 0)
 
-    /// Metrics computed as the mean of several dataset-level ratio metrics, name → components.
-    public static let derivedMetrics: [(name: String, components: [String])] = [
-        ("miou", ["iou-background", "iou-foreground"])
-    ]
+    typealias Series = [(index: Int, label: String, value: Double)]
 
-    /// Metrics computed as the mean of several sweep metrics, name → components.
-    public static let sweepDerivedMetrics: [(name: String, components: [String])] = [
-        ("maxboxacc-v2", ["maxboxacc-iou30", "maxboxacc-iou50", "maxboxacc-iou70"])
-    ]
-
-    /// Aggregates `rows` (any order; status rows included) and the sweep `histograms` of the same images.
+    /// Aggregates `rows` (any order; status rows included) and the sweep `histograms` of the same images under
+    /// `evaluation`.
     public init(
-        rows: [ResultRow], histograms: PooledHistograms = PooledHistograms(), bootstrap: Bootstrap = Bootstrap()
+        rows: [ResultRow], evaluation: EvaluationProtocol, histograms: PooledHistograms = PooledHistograms(),
+        bootstrap: Bootstrap = Bootstrap()
     ) {
+        self.evaluation = evaluation
         let ordered = rows.enumerated().sorted { ($0.element.index, $0.offset) < ($1.element.index, $1.offset) }
             .map(\.element)
         var methods: [String] = []
-        var metrics: [String: [String]] = [:]
-        var values: [String: [String: [(index: Int, label: String, value: Double)]]] = [:]
+        var rowIDs: [String: [String]] = [:]
+        var values: [String: [String: Series]] = [:]
         for row in ordered {
             if row.method == ResultRow.imageMethod {
                 if row.metric == ResultRow.statusMetric {
@@ -95,154 +89,134 @@ public struct RunTables: Sendable {
             if values[row.method] == nil {
                 methods.append(row.method)
                 values[row.method] = [:]
-                metrics[row.method] = []
+                rowIDs[row.method] = []
             }
             if values[row.method]?[row.metric] == nil {
-                metrics[row.method]?.append(row.metric)
+                rowIDs[row.method]?.append(row.metric)
                 values[row.method]?[row.metric] = []
             }
             values[row.method]?[row.metric]?.append((row.index, row.label, row.value))
         }
         for method in methods {
-            guard let methodValues = values[method], let methodMetrics = metrics[method] else { continue }
-            var sweepNames: [String] = []
-            var sweepChanges: [String: [Int: Double]] = [:]
-            var sweepImages: [String: Set<Int>] = [:]
-            for metric in methodMetrics {
-                guard let series = methodValues[metric] else { continue }
-                if let (name, threshold) = Self.sweepPoint(metric) {
-                    if sweepChanges[name] == nil {
-                        sweepNames.append(name)
-                        sweepChanges[name] = [:]
-                        sweepImages[name] = []
-                    }
-                    for item in series {
-                        sweepChanges[name]?[threshold, default: 0] += item.value
-                        sweepImages[name]?.insert(item.index)
-                    }
-                } else if let (curve, fraction) = Self.curvePoint(metric) {
-                    let defined = series.map(\.value).filter { !$0.isNaN }
-                    curves.append(
-                        CurvePoint(
-                            method: method, curve: curve, fraction: fraction, mean: Self.mean(defined),
-                            count: defined.count))
-                } else if metric.hasSuffix(".numerator") {
-                    let name = String(metric.dropLast(".numerator".count))
-                    guard let denominators = methodValues[name + ".denominator"] else { continue }
-                    appendRatio(
-                        method: method, metric: name, numerators: series, denominators: denominators,
-                        bootstrap: bootstrap)
-                } else if metric.hasSuffix(".denominator") {
-                    continue
-                } else {
-                    appendMean(method: method, metric: metric, series: series, bootstrap: bootstrap)
-                }
+            guard let methodValues = values[method], let methodRowIDs = rowIDs[method] else { continue }
+            let sweeps = sweepAccumulator(methodValues: methodValues)
+            for metric in evaluation.tableMetrics {
+                append(
+                    metric, method: method, values: methodValues, sweeps: sweeps, histograms: histograms,
+                    bootstrap: bootstrap)
             }
-            for derived in Self.derivedMetrics {
-                appendDerived(method: method, derived: derived, values: methodValues, bootstrap: bootstrap)
+            for rowID in methodRowIDs {
+                guard case .curvePoint(let curve, let position) = MetricRow(id: rowID),
+                    let series = methodValues[rowID]
+                else { continue }
+                let defined = series.map(\.value).filter { !$0.isNaN }
+                curves.append(
+                    CurvePoint(
+                        method: method, curve: curve.id, fraction: position, mean: Self.mean(defined),
+                        count: defined.count))
             }
-            appendSweeps(
-                method: method, names: sweepNames, changes: sweepChanges, images: sweepImages,
-                histograms: histograms)
         }
     }
 
-    /// The sweep optima of one method, their derived means, then the pooled APs of its histograms.
-    private mutating func appendSweeps(
-        method: String, names: [String], changes: [String: [Int: Double]], images: [String: Set<Int>],
-        histograms: PooledHistograms
+    /// The entry (and per-class entries) of one metric for one method, when the method has its rows.
+    private mutating func append(
+        _ metric: Metric, method: String, values: [String: Series], sweeps: BoxAccuracyAccumulator?,
+        histograms: PooledHistograms, bootstrap: Bootstrap
     ) {
-        var optima: [String: Entry] = [:]
-        for name in names {
-            guard let byThreshold = changes[name], let imageCount = images[name]?.count, imageCount > 0 else {
-                continue
-            }
-            var running = 0.0
-            var best = 0.0
-            for threshold in byThreshold.keys.sorted() {
-                running += byThreshold[threshold] ?? 0
-                best = max(best, running)
-            }
-            optima[name] = Entry(
-                method: method, metric: name, mean: best / Double(imageCount), low: .nan, high: .nan,
-                count: imageCount)
-        }
-        sweepMetrics.formUnion(optima.keys)
-        let histogramMetrics = histograms.metrics(of: method)
-        sweepMetrics.formUnion(histogramMetrics)
-        for derived in Self.sweepDerivedMetrics {
-            let parts = derived.components.compactMap { optima[$0] }
-            guard parts.count == derived.components.count else { continue }
-            sweepMetrics.insert(derived.name)
-            summary.append(
-                Entry(
-                    method: method, metric: derived.name,
-                    mean: parts.map(\.mean).reduce(0, +) / Double(parts.count), low: .nan, high: .nan,
-                    count: parts.map(\.count).min() ?? 0))
-        }
-        summary += names.compactMap { optima[$0] }
-        for metric in histogramMetrics {
-            guard let sum = histograms.sum(method: method, metric: metric) else { continue }
-            // Histograms of one metric share their bins; a mismatch is a mixed folder, and the metric is NaN.
-            let value =
-                sum.mismatched ? .nan : Self.pooledAveragePrecision(positives: sum.positives, negatives: sum.negatives)
-            summary.append(
-                Entry(method: method, metric: metric, mean: value, low: .nan, high: .nan, count: sum.images))
+        switch metric.aggregation {
+        case .perImageMean:
+            guard let series = values[MetricRow.value(metric).id] else { return }
+            appendMean(method: method, metric: metric.id, series: series, bootstrap: bootstrap)
+        case .datasetRatio:
+            guard let numerators = values[MetricRow.numerator(metric).id],
+                let denominators = values[MetricRow.denominator(metric).id]
+            else { return }
+            appendRatio(
+                method: method, metric: metric.id, numerators: numerators, denominators: denominators,
+                bootstrap: bootstrap)
+        case .meanOfDatasetRatios(let components):
+            appendMeanOfRatios(
+                method: method, metric: metric.id, components: components, values: values, bootstrap: bootstrap)
+        case .thresholdSweep(let iouThreshold):
+            guard let sweeps, sweeps.imageCount > 0,
+                let accuracy = sweeps.maxBoxAccuracyFractions().first(where: { $0.iouThreshold == iouThreshold })
+            else { return }
+            appendDatasetLevel(method: method, metric: metric.id, value: accuracy.accuracy, count: sweeps.imageCount)
+        case .meanOfThresholdSweeps(let iouThresholds):
+            guard let sweeps, sweeps.imageCount > 0,
+                let accuracy = sweeps.meanMaxBoxAccuracyFraction(over: iouThresholds)
+            else { return }
+            appendDatasetLevel(method: method, metric: metric.id, value: accuracy, count: sweeps.imageCount)
+        case .pooledHistograms:
+            guard let sum = histograms.sum(method: method, metric: metric.id) else { return }
+            appendDatasetLevel(
+                method: method, metric: metric.id, value: Self.pixelAP(sum), count: sum.images)
         }
     }
 
-    /// wsolevaluation's PxAP (as a fraction): from the highest bin down, precision `TP / (TP + FP)` times the
-    /// recall gained, skipping operating points that predict nothing; NaN without any positive pixel or any
-    /// prediction (where wsolevaluation raises).
-    static func pooledAveragePrecision(positives: [Int], negatives: [Int]) -> Double {
-        let totalPositives = positives.reduce(0, +)
-        guard totalPositives > 0, positives.count == negatives.count else { return .nan }
-        var truePositives = 0
-        var falsePositives = 0
-        var previousRecall = 0.0
-        var area = 0.0
-        var anyPrediction = false
-        for bin in positives.indices.reversed() {
-            truePositives += positives[bin]
-            falsePositives += negatives[bin]
-            let recall = Double(truePositives) / Double(totalPositives)
-            if truePositives + falsePositives > 0 {
-                anyPrediction = true
-                area += Double(truePositives) / Double(truePositives + falsePositives) * (recall - previousRecall)
-            }
-            previousRecall = recall
+    /// The images' MaxBoxAcc change rows of one method in a ``BoxAccuracyAccumulator`` over the protocol's IoU
+    /// thresholds; nil when the protocol has no sweep or the method no change rows.
+    private func sweepAccumulator(methodValues: [String: Series]) -> BoxAccuracyAccumulator? {
+        guard case .sweep(let thresholdCount) = evaluation.threshold, !evaluation.boxIoUThresholds.isEmpty else {
+            return nil
         }
-        return anyPrediction ? area : .nan
+        var changesByImage: [Int: [[(threshold: Int, change: Int)]]] = [:]
+        let iouThresholds = evaluation.boxIoUThresholds
+        for (rowID, series) in methodValues {
+            guard case .sweepChange(.maxBoxAccuracy(let iouThreshold), let threshold) = MetricRow(id: rowID),
+                let position = iouThresholds.firstIndex(of: iouThreshold)
+            else { continue }
+            for item in series {
+                var changes = changesByImage[item.index] ?? Array(repeating: [], count: iouThresholds.count)
+                changes[position].append((threshold, Int(item.value)))
+                changesByImage[item.index] = changes
+            }
+        }
+        guard !changesByImage.isEmpty else { return nil }
+        var accumulator = BoxAccuracyAccumulator(
+            thresholdCount: thresholdCount, iouThresholds: iouThresholds, extraction: .wsolAll)
+        for index in changesByImage.keys.sorted() {
+            guard let changes = changesByImage[index] else { continue }
+            accumulator.add(changes: changes.map { $0.sorted { $0.threshold < $1.threshold } })
+        }
+        return accumulator
     }
 
-    /// `(NAME, K)` of a `sweep:NAME@K` metric name.
-    static func sweepPoint(_ metric: String) -> (String, Int)? {
-        guard metric.hasPrefix("sweep:"), let at = metric.lastIndex(of: "@"),
-            let threshold = Int(metric[metric.index(after: at)...]), threshold >= 0
-        else { return nil }
-        return (String(metric[metric.index(metric.startIndex, offsetBy: 6)..<at]), threshold)
+    /// wsolevaluation's PxAP as a fraction from pooled histograms, by ``PixelAPAccumulator``; NaN where
+    /// wsolevaluation raises (no positive pixel, no prediction) or the images' bins differ (a mixed folder).
+    static func pixelAP(_ sum: PooledHistograms.Sum) -> Double {
+        guard !sum.mismatched, sum.positives.count == sum.negatives.count, sum.positives.count >= 3 else { return .nan }
+        var accumulator = PixelAPAccumulator(thresholdCount: sum.positives.count - 2)
+        accumulator.add(foreground: sum.positives, background: sum.negatives)
+        return (try? accumulator.pixelAPFraction()) ?? .nan
     }
 
-    private mutating func appendDerived(
-        method: String, derived: (name: String, components: [String]),
-        values: [String: [(index: Int, label: String, value: Double)]], bootstrap: Bootstrap
+    /// A dataset-level entry without interval or per-class entries (a sweep optimum, a pooled AP).
+    private mutating func appendDatasetLevel(method: String, metric: String, value: Double, count: Int) {
+        sweepMetrics.insert(metric)
+        summary.append(Entry(method: method, metric: metric, mean: value, low: .nan, high: .nan, count: count))
+    }
+
+    /// The mean of several dataset-level ratios (Chefer's mIoU), over the images that have every half.
+    private mutating func appendMeanOfRatios(
+        method: String, metric: String, components: [Metric], values: [String: Series], bootstrap: Bootstrap
     ) {
         var byIndex: [Int: [Double]] = [:]
-        for (position, component) in derived.components.enumerated() {
-            guard let numerators = values[component + ".numerator"],
-                let denominators = values[component + ".denominator"], numerators.count == denominators.count
+        for (position, component) in components.enumerated() {
+            guard let numerators = values[MetricRow.numerator(component).id],
+                let denominators = values[MetricRow.denominator(component).id], numerators.count == denominators.count
             else { return }
             for (numerator, denominator) in zip(numerators, denominators) where numerator.index == denominator.index {
-                var slots = byIndex[numerator.index] ?? [Double](repeating: .nan, count: 2 * derived.components.count)
+                var slots = byIndex[numerator.index] ?? [Double](repeating: .nan, count: 2 * components.count)
                 slots[2 * position] = numerator.value
                 slots[2 * position + 1] = denominator.value
                 byIndex[numerator.index] = slots
             }
         }
         let images = byIndex.keys.sorted().compactMap { byIndex[$0] }.filter { !$0.contains(where: \.isNaN) }
-        let componentCount = derived.components.count
+        let componentCount = components.count
         func statistic(_ indices: [Int]) -> Double {
-            var total = 0.0
+            var ratios: [Double] = []
             for component in 0..<componentCount {
                 var top = 0.0
                 var bottom = 0.0
@@ -250,27 +224,26 @@ public struct RunTables: Sendable {
                     top += images[index][2 * component]
                     bottom += images[index][2 * component + 1]
                 }
-                guard bottom > 0 else { return .nan }
-                total += top / bottom
+                ratios.append(CheferSegmentationAccumulator.ratio(numerator: top, denominator: bottom))
             }
-            return total / Double(componentCount)
+            return CheferSegmentationAccumulator.meanIoU(classIoUs: ratios)
         }
-        let interval = bootstrap.interval(count: images.count, key: "\(method)|\(derived.name)", statistic: statistic)
+        let interval = bootstrap.interval(count: images.count, key: "\(method)|\(metric)", statistic: statistic)
         summary.append(
             Entry(
-                method: method, metric: derived.name, mean: images.isEmpty ? .nan : statistic(Array(images.indices)),
+                method: method, metric: metric, mean: images.isEmpty ? .nan : statistic(Array(images.indices)),
                 low: interval.low, high: interval.high, count: images.count))
     }
 
     private mutating func appendMean(
-        method: String, metric: String, series: [(index: Int, label: String, value: Double)], bootstrap: Bootstrap
+        method: String, metric: String, series: Series, bootstrap: Bootstrap
     ) {
         let defined = series.filter { !$0.value.isNaN }
         let numbers = defined.map(\.value)
         let interval = bootstrap.interval(count: numbers.count, key: "\(method)|\(metric)") { indices in
-            var sum = 0.0
-            for index in indices { sum += numbers[index] }
-            return sum / Double(indices.count)
+            var mean = MeanAccumulator()
+            for index in indices { mean.add(numbers[index]) }
+            return mean.mean
         }
         summary.append(
             Entry(
@@ -292,8 +265,8 @@ public struct RunTables: Sendable {
     }
 
     private mutating func appendRatio(
-        method: String, metric: String, numerators: [(index: Int, label: String, value: Double)],
-        denominators: [(index: Int, label: String, value: Double)], bootstrap: Bootstrap
+        method: String, metric: String, numerators: Series,
+        denominators: Series, bootstrap: Bootstrap
     ) {
         var denominatorByIndex: [Int: Double] = [:]
         for item in denominators { denominatorByIndex[item.index] = item.value }
@@ -310,7 +283,7 @@ public struct RunTables: Sendable {
                 top += pairs[index].numerator
                 bottom += pairs[index].denominator
             }
-            return bottom == 0 ? .nan : top / bottom
+            return indices.isEmpty ? .nan : CheferSegmentationAccumulator.ratio(numerator: top, denominator: bottom)
         }
         let interval = bootstrap.interval(count: pairs.count, key: "\(method)|\(metric)", statistic: ratio)
         summary.append(
@@ -324,15 +297,10 @@ public struct RunTables: Sendable {
         }
     }
 
-    /// `(curve, fraction)` of a `curve:NAME@FRACTION` metric name.
-    static func curvePoint(_ metric: String) -> (String, Double)? {
-        guard metric.hasPrefix("curve:"), let at = metric.lastIndex(of: "@"),
-            let fraction = Double(metric[metric.index(after: at)...])
-        else { return nil }
-        return (String(metric[metric.index(metric.startIndex, offsetBy: 6)..<at]), fraction)
-    }
-
+    /// The per-image mean of `values`, NaN left out (``MeanAccumulator``, the one per-image mean).
     static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        var mean = MeanAccumulator()
+        for value in values { mean.add(value) }
+        return mean.mean
     }
 }

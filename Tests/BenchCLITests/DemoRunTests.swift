@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Imaging
 import Reports
@@ -124,8 +125,8 @@ struct WSOLCommandTests {
         // other suites change the BLAS thread count); here the merge itself: every line once, the union's tables.
         let shardLines = try (lines(shards[0]) + lines(shards[1])).sorted()
         #expect(try lines(merged) == shardLines && shardLines.count == 4)
-        var expected = RunTables(rows: try RunMerge.rows(of: shards), histograms: try RunMerge.histograms(of: shards))
-        expected.protocolName = "wsoleval"
+        let expected = RunTables(
+            rows: try RunMerge.rows(of: shards), evaluation: .wsoleval, histograms: try RunMerge.histograms(of: shards))
         let summary = try String(contentsOf: merged.appendingPathComponent("summary.csv"), encoding: .utf8)
         #expect(summary == expected.summaryCSV && expected.summary.contains { $0.metric == "pxap" && $0.count == 4 })
     }

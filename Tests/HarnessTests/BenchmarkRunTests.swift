@@ -78,8 +78,9 @@ struct BenchmarkRunTests {
 
         let expected = try String(contentsOf: whole.appendingPathComponent(RunDirectory.perImageName), encoding: .utf8)
         #expect(try String(contentsOf: perImage, encoding: .utf8) == expected)
-        let wholeTables = RunTables(rows: try RunMerge.rows(of: [whole]))
-        #expect(RunTables(rows: try RunMerge.rows(of: [resumed])).summaryCSV == wholeTables.summaryCSV)
+        let wholeTables = RunTables(rows: try RunMerge.rows(of: [whole]), evaluation: .otsu)
+        #expect(
+            RunTables(rows: try RunMerge.rows(of: [resumed]), evaluation: .otsu).summaryCSV == wholeTables.summaryCSV)
         #expect(wholeTables.summary.contains { $0.method == "raw-attention" && $0.metric == "iou" && $0.count > 0 })
     }
 
@@ -97,8 +98,8 @@ struct BenchmarkRunTests {
             )
             .run()
         }
-        let merged = RunTables(rows: try RunMerge.rows(of: shards))
-        let expected = RunTables(rows: try RunMerge.rows(of: [whole]))
+        let merged = RunTables(rows: try RunMerge.rows(of: shards), evaluation: .otsu)
+        let expected = RunTables(rows: try RunMerge.rows(of: [whole]), evaluation: .otsu)
         #expect(merged.summaryCSV == expected.summaryCSV)
         #expect(merged.perClassCSV == expected.perClassCSV)
     }
@@ -121,7 +122,7 @@ struct BenchmarkRunTests {
         let lines = skipped.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.last?.hasPrefix("1,\(victim),") == true && lines.last?.contains(".jpg") == true)
-        let tables = RunTables(rows: directory.rows)
+        let tables = RunTables(rows: directory.rows, evaluation: .otsu)
         #expect(tables.imageCounts.skipped == 1 && tables.imageCounts.evaluated == dataset.count - 1)
     }
 
@@ -193,7 +194,7 @@ struct WSOLRunTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let directory = try RunDirectory(folder)
         try BenchmarkRun(setup: RunFixture.setup(dataset: dataset, evaluation: .wsoleval), directory: directory).run()
-        let tables = RunTables(rows: directory.rows, histograms: directory.histograms)
+        let tables = RunTables(rows: directory.rows, evaluation: .wsoleval, histograms: directory.histograms)
         func entry(_ metric: String) throws -> RunTables.Entry {
             try #require(tables.summary.first { $0.method == "raw-attention" && $0.metric == metric })
         }
@@ -243,9 +244,12 @@ struct WSOLRunTests {
         #expect(
             try String(contentsOf: histogramURL, encoding: .utf8)
                 == String(contentsOf: whole.appendingPathComponent(RunDirectory.histogramsName), encoding: .utf8))
-        let expected = RunTables(rows: try RunMerge.rows(of: [whole]), histograms: try RunMerge.histograms(of: [whole]))
+        let expected = RunTables(
+            rows: try RunMerge.rows(of: [whole]), evaluation: .wsoleval,
+            histograms: try RunMerge.histograms(of: [whole]))
         let actual = RunTables(
-            rows: try RunMerge.rows(of: [resumed]), histograms: try RunMerge.histograms(of: [resumed]))
+            rows: try RunMerge.rows(of: [resumed]), evaluation: .wsoleval,
+            histograms: try RunMerge.histograms(of: [resumed]))
         #expect(actual.summaryCSV == expected.summaryCSV)
         #expect(expected.summary.contains { $0.metric == "pxap" && $0.count == dataset.count })
     }
@@ -268,8 +272,11 @@ struct WSOLRunTests {
             )
             .run()
         }
-        let merged = RunTables(rows: try RunMerge.rows(of: shards), histograms: try RunMerge.histograms(of: shards))
-        let expected = RunTables(rows: try RunMerge.rows(of: [whole]), histograms: try RunMerge.histograms(of: [whole]))
+        let merged = RunTables(
+            rows: try RunMerge.rows(of: shards), evaluation: .wsoleval, histograms: try RunMerge.histograms(of: shards))
+        let expected = RunTables(
+            rows: try RunMerge.rows(of: [whole]), evaluation: .wsoleval,
+            histograms: try RunMerge.histograms(of: [whole]))
         #expect(merged.summaryCSV == expected.summaryCSV)
     }
 }

@@ -173,8 +173,8 @@ struct LabelRuleTests {
             let scored = imageRows.filter { $0.method == method.id }
             #expect(scored.count == expected.count)
             for (metric, value) in expected {
-                let row = try #require(scored.first { $0.metric == metric }, "\(metric)")
-                #expect(row.value == value || (row.value.isNaN && value.isNaN), "\(prepared.sample.id) \(metric)")
+                let row = try #require(scored.first { $0.metric == metric.id }, "\(metric.id)")
+                #expect(row.value == value || (row.value.isNaN && value.isNaN), "\(prepared.sample.id) \(metric.id)")
             }
         }
     }

@@ -19,7 +19,10 @@ struct PerturbationScoringTests {
         let curves = [
             Self.curve(.mostRelevantFirst, [0.9, 0.5, 0.1]), Self.curve(.leastRelevantFirst, [0.9, 0.8, 0.1]),
         ]
-        let rows = Dictionary(uniqueKeysWithValues: PerturbationScoring.rows(curves, settings: .agc2024))
+        let rows = Dictionary(
+            uniqueKeysWithValues: PerturbationScoring.rows(
+                curves, settings: .agc2024, metrics: EvaluationProtocol.agc2024.metrics
+            ).map { ($0.0.id, $0.1) })
         #expect(rows["auc-deletion-morf"] == 0.5)
         #expect(abs((rows["auc-deletion-lerf"] ?? 0) - 1.8 / 3) < 1e-12)
         #expect(abs((rows["abpc"] ?? 0) - (1.8 / 3 - 0.5)) < 1e-12)
@@ -30,7 +33,10 @@ struct PerturbationScoringTests {
     func cheferTrapezoid() throws {
         var curve = Self.curve(.mostRelevantFirst, [1, 0])
         curve.positions = [0.1, 0.9]
-        let rows = Dictionary(uniqueKeysWithValues: PerturbationScoring.rows([curve], settings: .chefer2021))
+        let rows = Dictionary(
+            uniqueKeysWithValues: PerturbationScoring.rows(
+                [curve], settings: .chefer2021, metrics: EvaluationProtocol.chefer2021.metrics
+            ).map { ($0.0.id, $0.1) })
         // np.trapz([0.9, 1, 0], [0, 0.1, 0.9]) = 0.1 * 1.9 / 2 + 0.8 * 1 / 2 = 0.495
         #expect(abs((rows["auc-deletion-morf"] ?? 0) - 0.495) < 1e-12)
         #expect(rows["curve:deletion-morf@0.0"] == 0.9)

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Testing
 
@@ -52,12 +53,12 @@ struct CurvePlotTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try RunTables(rows: []).write(to: folder, title: "t")
+        try RunTables(rows: [], evaluation: .chefer2021).write(to: folder, title: "t")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("curves.svg").path))
         let rows = [
-            ResultRow(index: 0, imageID: "a", label: "x", method: "agc", metric: "curve:top1-morf@0.5", value: 1)
+            ResultRow(index: 0, imageID: "a", label: "x", method: "agc", metric: "curve:deletion-morf@0.5", value: 1)
         ]
-        try RunTables(rows: rows).write(to: folder, title: "t")
+        try RunTables(rows: rows, evaluation: .chefer2021).write(to: folder, title: "t")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("curves.svg").path))
     }
 }

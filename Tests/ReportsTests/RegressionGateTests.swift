@@ -1,3 +1,4 @@
+import Evaluation
 import Testing
 
 @testable import Reports
@@ -162,13 +163,13 @@ struct RegressionGateTests {
     @Test(
         "directions come from the metric's definition, ratio halves from their metric",
         arguments: [
-            ("auc-deletion-morf", MetricDirection.lowerIsBetter), ("auc-deletion-lerf", .higherIsBetter),
+            ("auc-deletion-morf", Metric.Direction.lowerIsBetter), ("auc-deletion-lerf", .higherIsBetter),
             ("auc-insertion-morf", .higherIsBetter), ("auc-insertion-lerf", .lowerIsBetter),
             ("abpc", .higherIsBetter), ("map-constant", .lowerIsBetter), ("map-nonfinite", .lowerIsBetter),
             ("method-failed", .lowerIsBetter), ("iou-foreground.numerator", .higherIsBetter),
             ("pixel-accuracy.denominator", .higherIsBetter), ("map", .higherIsBetter),
         ])
-    func directions(_ metric: String, _ expected: MetricDirection) {
-        #expect(MetricDirection.direction(of: metric) == expected)
+    func directions(_ metric: String, _ expected: Metric.Direction) {
+        #expect(MetricRow(id: metric)?.metric?.direction == expected)
     }
 }

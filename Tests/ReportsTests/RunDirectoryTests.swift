@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Testing
 
@@ -17,15 +18,15 @@ func sampleRows(_ index: Int) -> [ResultRow] {
     return ["agc", "rollout:start=1"].flatMap { method -> [ResultRow] in
         let base = Double(index % 7) / 7 + (method == "agc" ? 0.1 : 0)
         return [
-            ResultRow(index: index, imageID: id, label: label, method: method, metric: "iou", value: base),
+            ResultRow(index: index, imageID: id, label: label, method: method, metric: "map", value: base),
             ResultRow(
-                index: index, imageID: id, label: label, method: method, metric: "pixel_accuracy.numerator",
+                index: index, imageID: id, label: label, method: method, metric: "pixel-accuracy.numerator",
                 value: Double(index % 5)),
             ResultRow(
-                index: index, imageID: id, label: label, method: method, metric: "pixel_accuracy.denominator",
+                index: index, imageID: id, label: label, method: method, metric: "pixel-accuracy.denominator",
                 value: 4),
             ResultRow(
-                index: index, imageID: id, label: label, method: method, metric: "curve:morf@0.5",
+                index: index, imageID: id, label: label, method: method, metric: "curve:deletion-morf@0.5",
                 value: index % 3 == 0 ? .nan : base / 2),
         ]
     }
@@ -87,8 +88,8 @@ struct RunDirectoryTests {
         let expected = try String(contentsOf: whole.appendingPathComponent(RunDirectory.perImageName), encoding: .utf8)
         let actual = try String(contentsOf: perImage, encoding: .utf8)
         #expect(actual == expected)
-        let wholeTables = RunTables(rows: try RunMerge.rows(of: [whole]))
-        let resumedTables = RunTables(rows: try RunMerge.rows(of: [resumed]))
+        let wholeTables = RunTables(rows: try RunMerge.rows(of: [whole]), evaluation: .chefer2021)
+        let resumedTables = RunTables(rows: try RunMerge.rows(of: [resumed]), evaluation: .chefer2021)
         #expect(wholeTables.summaryCSV == resumedTables.summaryCSV)
         #expect(wholeTables.curvesCSV == resumedTables.curvesCSV)
     }
@@ -113,7 +114,7 @@ struct RunDirectoryTests {
         #expect(run.completed == [0, 1])
         let text = try String(contentsOf: skippedURL, encoding: .utf8)
         #expect(text == "index,image_id,path,reason\n0,\"bad, one\",/data/bad.jpg,truncated JPEG\n")
-        let tables = RunTables(rows: run.rows)
+        let tables = RunTables(rows: run.rows, evaluation: .chefer2021)
         #expect(tables.imageCounts.evaluated == 1 && tables.imageCounts.skipped == 1)
     }
 

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Testing
 
@@ -8,21 +9,21 @@ struct RunTablesTests {
     @Test("means skip NaN, ratios sum numerators and denominators, curves average per step")
     func aggregationRules() throws {
         let rows = (0..<4).flatMap { sampleRows($0) }
-        let tables = RunTables(rows: rows)
-        let iou = try #require(tables.summary.first { $0.method == "agc" && $0.metric == "iou" })
+        let tables = RunTables(rows: rows, evaluation: .chefer2021)
+        let iou = try #require(tables.summary.first { $0.method == "agc" && $0.metric == "map" })
         // agc iou per image: k/7 + 0.1 for k = 0, 1, 2, 3.
         #expect(abs(iou.mean - (6.0 / 7 / 4 + 0.1)) < 1e-12)
         #expect(iou.count == 4 && iou.low <= iou.mean && iou.mean <= iou.high)
-        let accuracy = try #require(tables.summary.first { $0.method == "agc" && $0.metric == "pixel_accuracy" })
+        let accuracy = try #require(tables.summary.first { $0.method == "agc" && $0.metric == "pixel-accuracy" })
         let expectedAccuracy: Double = 6.0 / 16
         #expect(accuracy.mean == expectedAccuracy)
         #expect(!tables.summary.contains { $0.metric.hasSuffix(".denominator") || $0.metric.hasPrefix("curve:") })
         // curve points of images 1 and 2 (0 and 3 are NaN): (1/7 + 0.1)/2 and (2/7 + 0.1)/2.
         let point = try #require(tables.curves.first { $0.method == "agc" })
-        #expect(point.curve == "morf" && point.fraction == 0.5 && point.count == 2)
+        #expect(point.curve == "deletion-morf" && point.fraction == 0.5 && point.count == 2)
         let expectedPoint: Double = ((1.0 / 7 + 0.1) / 2 + (2.0 / 7 + 0.1) / 2) / 2
         #expect(abs(point.mean - expectedPoint) < 1e-12)
-        let classes = tables.perClass.filter { $0.method == "agc" && $0.metric == "iou" }
+        let classes = tables.perClass.filter { $0.method == "agc" && $0.metric == "map" }
         #expect(classes.map(\.label) == ["cat", "dog, big"] && classes.map(\.count) == [2, 2])
     }
 
@@ -55,8 +56,8 @@ struct RunTablesTests {
             try shardRuns[index % 3].append(
                 sampleRows(index), index: index, imageID: "img_\(index)", label: "x", status: .evaluated)
         }
-        let expected = RunTables(rows: try RunMerge.rows(of: [whole]))
-        let merged = RunTables(rows: try RunMerge.rows(of: shards.reversed()))
+        let expected = RunTables(rows: try RunMerge.rows(of: [whole]), evaluation: .chefer2021)
+        let merged = RunTables(rows: try RunMerge.rows(of: shards.reversed()), evaluation: .chefer2021)
         #expect(merged.summaryCSV == expected.summaryCSV)
         #expect(merged.perClassCSV == expected.perClassCSV)
         #expect(merged.curvesCSV == expected.curvesCSV)

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Testing
 
@@ -25,7 +26,7 @@ struct SweepTablesTests {
             rows.append(Self.row(index, "sweep:maxboxacc-iou30@0", 1))
             rows.append(Self.row(index, "sweep:maxboxacc-iou70@0", 0))
         }
-        let tables = RunTables(rows: rows)
+        let tables = RunTables(rows: rows, evaluation: .wsoleval)
         func mean(_ metric: String) throws -> Double {
             try #require(tables.summary.first { $0.metric == metric }).mean
         }
@@ -49,14 +50,14 @@ struct SweepTablesTests {
             SweepHistogram(index: 1, method: "cam", metric: "pxap", positives: [1, 0, 0], negatives: [0, 1, 0]),
         ]
         let rows = [Self.row(0, "map-constant", 0), Self.row(1, "map-constant", 0)]
-        let tables = RunTables(rows: rows, histograms: PooledHistograms(histograms))
+        let tables = RunTables(rows: rows, evaluation: .wsoleval, histograms: PooledHistograms(histograms))
         let pxap = try #require(tables.summary.first { $0.metric == "pxap" })
         let expected = 1.0 / 3 + 2.0 / 3 / 3 + 0.5 / 3
         #expect(abs(pxap.mean - expected) < 1e-15 && pxap.count == 2)
         // Pooling is not averaging: the images alone give 1 and 1/2, whose mean is 0.75.
         #expect(abs(pxap.mean - 0.75) > 0.01)
         let empty = RunTables(
-            rows: rows,
+            rows: rows, evaluation: .wsoleval,
             histograms: PooledHistograms([
                 SweepHistogram(index: 0, method: "cam", metric: "pxap", positives: [0, 0], negatives: [1, 0])
             ]))
@@ -73,7 +74,8 @@ struct SweepTablesTests {
         #expect(sum.positives == [6, 2] && sum.negatives == [3, 5] && sum.images == 2 && !sum.mismatched)
         #expect(pooled.metrics(of: "a") == ["pxap"] && pooled.metrics(of: "c").isEmpty && pooled.count == 3)
         pooled.add(SweepHistogram(index: 2, method: "b", metric: "pxap", positives: [1, 1, 1], negatives: [0, 0, 0]))
-        let tables = RunTables(rows: [Self.row(0, "map-constant", 0, method: "b")], histograms: pooled)
+        let tables = RunTables(
+            rows: [Self.row(0, "map-constant", 0, method: "b")], evaluation: .wsoleval, histograms: pooled)
         #expect(try #require(tables.summary.first { $0.metric == "pxap" }).mean.isNaN)
     }
 

@@ -1,0 +1,237 @@
+import Datasets
+import Evaluation
+import Explainers
+import Foundation
+import Reports
+import ScoreMaps
+import Tensor
+import ViT
+
+/// One image through the run, step by step: ``classify(_:)`` (the forward, its logits checked),
+/// ``targets(of:classification:)`` (the protocol's label rule, filter and target classes), ``groundTruth(of:targets:)``,
+/// then ``scoreMethod(_:prepared:classification:targets:truth:contexts:)`` per method, and the block appended.
+extension BenchmarkRun {
+    /// The model's verdict on one image.
+    struct Classification {
+        var trace: ViTTrace
+        var probabilities: [Float]
+        var predicted: Int
+        /// Whether the top-1 class is one of the image's labels.
+        var correct: Bool
+    }
+
+    /// What the protocol asks of one image.
+    struct Targets {
+        /// The image's label by the protocol's ``LabelRule`` (-1 without one) and its class name.
+        var label: Int
+        var labelName: String
+        /// Whether the maps are scored against the ground truth (the protocol's filter passed).
+        var localize: Bool
+        /// Whether the perturbation test runs (every image with a label, as both reference scripts do).
+        var perturb: Bool
+        var localizationTarget: Int
+        var perturbationTarget: Int
+        /// The classes whose ground truth (united) the map should find, by the protocol's ``LabelRule``.
+        var truthClasses: [Int]
+    }
+
+    /// One method's rows and histograms on one image.
+    struct MethodScores {
+        var rows: [(MetricRow, Double)] = []
+        var histograms: [SweepHistogram] = []
+    }
+
+    /// Evaluates one image and appends its block; returns the seconds spent in passes and maps.
+    func evaluate(_ prepared: PreparedSample) throws -> Double {
+        let sample = prepared.sample
+        let clock = ContinuousClock()
+        let forwardStart = clock.now
+        let classification = try classify(prepared)
+        var passTime = clock.now - forwardStart
+        guard let classification else { return Self.seconds(passTime) }
+        guard let targets = try targets(of: prepared, classification: classification) else {
+            return Self.seconds(passTime)
+        }
+        var rows: [ResultRow] = []
+        func add(_ method: String, _ metric: String, _ value: Double) {
+            rows.append(
+                ResultRow(
+                    index: prepared.index, imageID: sample.id, label: targets.labelName, method: method,
+                    metric: metric, value: value))
+        }
+        add(ResultRow.imageMethod, "predicted-class", Double(classification.predicted))
+        add(ResultRow.imageMethod, "top1-correct", classification.correct ? 1 : 0)
+        add(ResultRow.imageMethod, "top1-probability", Double(classification.probabilities[classification.predicted]))
+        guard targets.localize || targets.perturb else {
+            try directory.append(
+                rows, index: prepared.index, imageID: sample.id, label: targets.labelName, status: .filtered)
+            return Self.seconds(passTime)
+        }
+        guard case .some(let truth) = try groundTruth(of: prepared, targets: targets) else {
+            return Self.seconds(passTime)
+        }
+        var contexts: [Int: ExplanationContext] = [:]
+        var histograms: [SweepHistogram] = []
+        for method in setup.methods {
+            let methodStart = clock.now
+            let outcome = scoreMethod(
+                method, prepared: prepared, classification: classification, targets: targets, truth: truth,
+                contexts: &contexts)
+            passTime += clock.now - methodStart
+            switch outcome {
+            case .success(let scores):
+                for (row, value) in scores.rows { add(method.id, row.id, value) }
+                histograms += scores.histograms
+            case .failure(let failure):
+                try directory.recordFailure(
+                    index: prepared.index, imageID: sample.id, path: sample.imagePath ?? "",
+                    reason: "method \(method.id): \(failure.stage)\(failure.error)")
+                add(method.id, MetricRow.value(.methodFailed).id, 1)
+            }
+        }
+        try directory.append(
+            rows, index: prepared.index, imageID: sample.id, label: targets.labelName, status: .evaluated,
+            histograms: histograms)
+        return Self.seconds(passTime)
+    }
+
+    /// The forward pass of one image; nil (the sample recorded as skipped) when its logits are not finite.
+    func classify(_ prepared: PreparedSample) throws -> Classification? {
+        let trace = setup.model.forward(prepared.input)
+        let logits = trace.logits.storage
+        guard logits.allSatisfy(\.isFinite) else {
+            let bad = logits.filter { !$0.isFinite }.count
+            try directory.appendSkipped(
+                index: prepared.index, imageID: prepared.sample.id, path: prepared.sample.imagePath ?? "",
+                reason: "the model's logits are not finite (\(bad) of \(logits.count) NaN or infinite); "
+                    + "check the checkpoint and the image")
+            return nil
+        }
+        let predicted = logits.indices.max { logits[$0] < logits[$1] } ?? 0
+        return Classification(
+            trace: trace, probabilities: Self.softmax(logits), predicted: predicted,
+            correct: prepared.sample.labels.contains(predicted))
+    }
+
+    /// The protocol's label, filter and target classes for one classified image; nil (the sample recorded as
+    /// skipped) when the label rule needs a ground truth that cannot be made.
+    func targets(of prepared: PreparedSample, classification: Classification) throws -> Targets? {
+        let evaluation = setup.evaluation
+        let sample = prepared.sample
+        let choice: LabelRule.Choice?
+        do {
+            choice = try evaluation.labelRule.choose(among: sample.labels, predicted: classification.predicted) {
+                classIndex in
+                try GroundTruthBuilder.groundTruth(
+                    for: sample, segmentation: prepared.segmentation, classIndices: [classIndex],
+                    imageSize: prepared.imageSize, evaluation: evaluation)?.foreground.foregroundCount ?? 0
+            }
+        } catch {
+            try recordGroundTruthProblem(error, of: prepared)
+            return nil
+        }
+        let label = choice?.label ?? -1
+        let labelName = setup.dataset.classNames.indices.contains(label) ? setup.dataset.classNames[label] : ""
+        let included: Bool
+        switch evaluation.imageFilter {
+        case .all: included = true
+        case .correctOnly: included = classification.correct
+        case .topProbabilityAbove(let threshold):
+            included = Double(classification.probabilities[classification.predicted]) > threshold
+        }
+        let localizationTarget = evaluation.mapClass == .label ? label : classification.predicted
+        return Targets(
+            label: label, labelName: labelName, localize: included && label >= 0,
+            perturb: perturbationRunner != nil && label >= 0, localizationTarget: localizationTarget,
+            perturbationTarget: evaluation.perturbation?.mapClass == .label ? label : classification.predicted,
+            truthClasses: choice?.truthClasses ?? [])
+    }
+
+    /// The ground truth the maps are scored against: `.some(nil)` when the image is not localized,
+    /// `nil` (the sample recorded as skipped) when its annotation or mask cannot be made into one.
+    func groundTruth(of prepared: PreparedSample, targets: Targets) throws -> GroundTruth?? {
+        guard targets.localize else { return .some(nil) }
+        do {
+            return try GroundTruthBuilder.groundTruth(
+                for: prepared.sample, segmentation: prepared.segmentation, classIndices: targets.truthClasses,
+                imageSize: prepared.imageSize, evaluation: setup.evaluation)
+        } catch {
+            try recordGroundTruthProblem(error, of: prepared)
+            return nil
+        }
+    }
+
+    /// A bad annotation or mask is the sample's problem, not the run's: recorded in `skipped.csv`, and the run
+    /// goes on.
+    func recordGroundTruthProblem(_ error: any Error, of prepared: PreparedSample) throws {
+        let path = (error as? DatasetError)?.path ?? prepared.sample.imagePath ?? ""
+        try directory.appendSkipped(
+            index: prepared.index, imageID: prepared.sample.id, path: path, reason: "ground truth: \(error)")
+    }
+
+    /// A method that failed on one image, at making its map or at scoring it.
+    struct MethodFailure: Error {
+        /// "" for the map, "scoring: " for the scores.
+        var stage: String
+        var error: any Error
+    }
+
+    /// One method's maps for the image's targets, scored: localization rows against `truth` and the
+    /// perturbation test's rows; a map that cannot be made or scored is a ``MethodFailure``.
+    func scoreMethod(
+        _ method: any ExplanationMethod, prepared: PreparedSample, classification: Classification, targets: Targets,
+        truth: GroundTruth?, contexts: inout [Int: ExplanationContext]
+    ) -> Result<MethodScores, MethodFailure> {
+        var heatmaps: [Int: Heatmap] = [:]
+        do {
+            for target in Set(
+                [
+                    targets.localize ? targets.localizationTarget : nil,
+                    targets.perturb ? targets.perturbationTarget : nil,
+                ].compactMap { $0 })
+            {
+                heatmaps[target] = try method.explain(
+                    try context(for: target, prepared: prepared, classification: classification, contexts: &contexts))
+            }
+        } catch {
+            return .failure(MethodFailure(stage: "", error: error))
+        }
+        let evaluation = setup.evaluation
+        var scores = MethodScores()
+        do {
+            if targets.localize, let truth, let heatmap = heatmaps[targets.localizationTarget] {
+                let map = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
+                scores.rows += try MapScoring.metrics(
+                    map, truth: truth, evaluation: evaluation, predictedCorrectly: classification.correct)
+                scores.histograms = MapScoring.histograms(
+                    map, truth: truth, evaluation: evaluation, index: prepared.index, method: method.id)
+            }
+            if targets.perturb, let runner = perturbationRunner, let heatmap = heatmaps[targets.perturbationTarget] {
+                let map = heatmap.normalized(to: setup.model.config.imageSize)
+                let curves = try runner.curves(
+                    image: prepared.input, map: map.values, label: targets.label,
+                    unperturbedLogits: classification.trace.logits)
+                scores.rows += PerturbationScoring.rows(curves, settings: runner.settings, metrics: evaluation.metrics)
+            }
+        } catch {
+            return .failure(MethodFailure(stage: "scoring: ", error: error))
+        }
+        return .success(scores)
+    }
+
+    /// The explanation context of one target class, made once per image and target and shared by the methods.
+    func context(
+        for target: Int, prepared: PreparedSample, classification: Classification,
+        contexts: inout [Int: ExplanationContext]
+    ) throws -> ExplanationContext {
+        if let existing = contexts[target] { return existing }
+        let settings = setup.preprocessing
+        let created = try ExplanationContext(
+            model: setup.model, trace: classification.trace, targetClass: target, imageID: prepared.sample.id,
+            normalization: PixelNormalization(
+                mean: [settings.mean.x, settings.mean.y, settings.mean.z],
+                std: [settings.std.x, settings.std.y, settings.std.z]))
+        contexts[target] = created
+        return created
+    }
+}
