@@ -63,8 +63,8 @@ public struct EvaluationProtocol: Sendable, Hashable {
     /// a protocol is a definition in code, so an inconsistent one is a programming error that the built-in
     /// protocols' test catches.
     public init(
-        name: String, summary: String, reference: String, mapClass: TargetClass, imageFilter: ImageFilter,
-        groundTruth: GroundTruthSource, boxScaling: BoxScaling, threshold: ThresholdPolicy,
+        name: String, summary: String, reference: String, mapClass: TargetClass, labelRule: LabelRule,
+        imageFilter: ImageFilter, groundTruth: GroundTruthSource, boxScaling: BoxScaling, threshold: ThresholdPolicy,
         predictedRegion: PredictedRegion, aggregation: Aggregation, mapSize: Int, metrics: [Metric],
         boxIoUThresholds: [Int], perturbation: PerturbationSettings?
     ) {
@@ -72,6 +72,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
         self.summary = summary
         self.reference = reference
         self.mapClass = mapClass
+        self.labelRule = labelRule
         self.imageFilter = imageFilter
         self.groundTruth = groundTruth
         self.boxScaling = boxScaling
