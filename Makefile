@@ -1,7 +1,7 @@
 # Quick start: `make demo` runs the built-in demo, `make test` runs the test suite.
 # Both install missing Debian packages first when run as root (tools/install-deps.sh).
 
-.PHONY: demo test deps lint format fixtures benchmarks results demo-model
+.PHONY: demo test deps lint format fixtures run-level-fixtures benchmarks results demo-model
 
 demo: deps
 	swift run -c release bench
@@ -25,6 +25,7 @@ format:
 # Regenerates the golden fixtures with the reference Python stack (needs `pip install -r tools/requirements.txt`).
 fixtures:
 	python3 tools/make_imaging_fixtures.py
+	python3 tools/make_mask_resize_fixtures.py
 	python3 tools/make_voc_fixtures.py
 	python3 tools/make_cub_fixtures.py
 	python3 tools/make_imagenet_seg_fixture.py
@@ -38,6 +39,13 @@ fixtures:
 	python3 tools/make_method_fixtures.py
 	python3 tools/make_perturbation_fixtures.py
 
+# The run-level fixture runs the official evaluators, so it needs checkouts of wsolevaluation,
+# Transformer-Explainability and Attention-Guided-CAM at the protocols' reference commits (see the script):
+#   make run-level-fixtures WSOLEVALUATION=DIR TRANSFORMER_EXPLAINABILITY=DIR AGCAM=DIR
+run-level-fixtures:
+	python3 tools/make_run_level_fixtures.py --wsolevaluation "$(WSOLEVALUATION)" \
+		--transformer-explainability "$(TRANSFORMER_EXPLAINABILITY)" --agcam "$(AGCAM)"
+
 # Release-build performance benchmarks (nested package; see benchmarks/README.md).
 benchmarks: deps
 	cd benchmarks && swift package benchmark
@@ -45,7 +53,7 @@ benchmarks: deps
 # Regenerates results/: the demo run (every method, protocol otsu) and every other protocol on the demo's
 # synthetic set, plus the explain sheet of one image that the README shows. Runs from scratch (a run folder would
 # otherwise resume), about 23 minutes on 2 cores.
-PROTOCOLS = agc2024 chefer2021 wsoleval coporan2025
+PROTOCOLS = agc2024 chefer2021 wsoleval wsoleval-v1 coporan2025
 results: deps
 	swift build -c release --product bench
 	rm -rf results/demo results/synthetic-* results/explain-synth_000009

@@ -158,7 +158,8 @@ let package = Package(
             dependencies: [
                 "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Evaluation", "Reports", "Harness", "Explainers",
                 "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

@@ -59,7 +59,20 @@ extension EvaluationProtocol {
             .maxBoxAccuracyV2, .maxBoxAccuracy(iouThreshold: 30), .maxBoxAccuracy(iouThreshold: 50),
             .maxBoxAccuracy(iouThreshold: 70), .pixelAP,
         ],
-        boxIoUThresholds: [30, 50, 70], perturbation: nil)
+        boxIoUThresholds: [30, 50, 70], perturbation: nil, maskResampling: .openCVNearest)
+
+    /// Choe et al. 2020, CVPR version (clovaai/wsolevaluation with `box_v2_metric=False`: `multi_contour_eval` and
+    /// `multi_iou_eval` off; evaluation.md §1.6): MaxBoxAcc at IoU 50 from the largest contour only (the first of
+    /// largest `contourArea`, as Python's `max` keeps it), best of 1,000 thresholds, ground-truth class maps at
+    /// 224x224; PxAP where masks exist, as in `wsoleval`.
+    public static let wsolevalV1 = EvaluationProtocol(
+        name: "wsoleval-v1", summary: "wsolevaluation: MaxBoxAcc v1 (IoU 50, largest contour) and PxAP, GT class",
+        reference: "clovaai/wsolevaluation @ 96f4b88 evaluation.py (multi_contour_eval=False)", mapClass: .label,
+        labelRule: .largestObject, imageFilter: .all, groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation,
+        threshold: .sweep(1000),
+        predictedRegion: .boxes(.wsolLargest), aggregation: .perImageMean(eps: 0), mapSize: 224,
+        metrics: [.maxBoxAccuracyV1, .maxBoxAccuracy(iouThreshold: 50), .pixelAP], boxIoUThresholds: [50],
+        perturbation: nil, maskResampling: .openCVNearest)
 
     /// The VOC report that gave IoU 12.43, F1 19.13, pixel accuracy 65.94 for AG-CAM: Otsu, only images whose
     /// top-class probability exceeds 0.85, per-image mean IoU, F1 and pixel accuracy. Its ground truth is not

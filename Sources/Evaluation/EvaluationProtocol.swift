@@ -58,6 +58,8 @@ public struct EvaluationProtocol: Sendable, Hashable {
     /// IoU thresholds (percent) for box metrics.
     public var boxIoUThresholds: [Int]
     public var perturbation: PerturbationSettings?
+    /// How masks are brought to ``mapSize``.
+    public var maskResampling: MaskResampling
 
     /// A protocol; every metric must be computable under the settings (``problems``), or construction traps:
     /// a protocol is a definition in code, so an inconsistent one is a programming error that the built-in
@@ -66,7 +68,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
         name: String, summary: String, reference: String, mapClass: TargetClass, labelRule: LabelRule,
         imageFilter: ImageFilter, groundTruth: GroundTruthSource, boxScaling: BoxScaling, threshold: ThresholdPolicy,
         predictedRegion: PredictedRegion, aggregation: Aggregation, mapSize: Int, metrics: [Metric],
-        boxIoUThresholds: [Int], perturbation: PerturbationSettings?
+        boxIoUThresholds: [Int], perturbation: PerturbationSettings?, maskResampling: MaskResampling = .pillowNearest
     ) {
         self.name = name
         self.summary = summary
@@ -83,6 +85,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
         self.metrics = metrics
         self.boxIoUThresholds = boxIoUThresholds
         self.perturbation = perturbation
+        self.maskResampling = maskResampling
         let problems = self.problems
         precondition(problems.isEmpty, "protocol \(name): \(problems.joined(separator: "; "))")
     }
@@ -142,7 +145,9 @@ public struct EvaluationProtocol: Sendable, Hashable {
     public var tableMetrics: [Metric] { Metric.mapConditions + metrics + [.methodFailed] }
 
     /// The built-in protocols, the default first.
-    public static let builtIn: [EvaluationProtocol] = [.otsu, .agc2024, .chefer2021, .wsoleval, .coporan2025]
+    public static let builtIn: [EvaluationProtocol] = [
+        .otsu, .agc2024, .chefer2021, .wsoleval, .wsolevalV1, .coporan2025,
+    ]
 
     /// The built-in protocol called `name`.
     /// - Throws: ``EvaluationError/badSetting(_:_:)`` listing the known names.
@@ -163,6 +168,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
             ("images", Self.describe(imageFilter)),
             ("ground-truth", groundTruth.rawValue),
             ("box-scaling", groundTruth == .segmentation ? "n/a" : boxScaling.rawValue),
+            ("mask-resize", groundTruth == .boxes ? "n/a" : maskResampling.rawValue),
             ("threshold", threshold.name),
             ("predicted-region", Self.describe(predictedRegion)),
             ("aggregation", Self.describe(aggregation, threshold: threshold)),

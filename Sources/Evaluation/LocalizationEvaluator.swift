@@ -15,7 +15,7 @@ public struct ImageLocalization: Sendable {
     public var energy: Double
     public var rocAUC: Double?
     /// The map's scores ranked against the ground truth (non-void pixels), for AUC-ROC and, with
-    /// ``CheferSegmentationAccumulator/averagePrecision(ranking:)``, Chefer's AP without sorting again.
+    /// ``CheferSegmentationAccumulator/averagePrecision(ranking:condition:)``, Chefer's AP without sorting again.
     public var ranking: RankedScores
 }
 

@@ -109,8 +109,11 @@ package final class BenchmarkRun {
         let settings = setup.preprocessing
         let masks = Self.maskSelection(for: setup.evaluation)
         let maskSize = setup.evaluation.mapSize
+        let maskResampling = setup.evaluation.maskResampling
         let prefetcher = Prefetcher<Result<PreparedSample, SampleProblem>>(indices: pending) { index in
-            Self.prepare(index: index, dataset: dataset, settings: settings, masks: masks, maskSize: maskSize)
+            Self.prepare(
+                index: index, dataset: dataset, settings: settings, masks: masks, maskSize: maskSize,
+                maskResampling: maskResampling)
         }
         defer { prefetcher.cancel() }
         let start = Date()
@@ -145,11 +148,11 @@ package final class BenchmarkRun {
     /// Reads, decodes, checks and preprocesses one sample; every failure of the sample (its annotation, its
     /// image, the checks of ``Sample/validated(against:masks:)``, the masks in `masks`) becomes the
     /// ``SampleProblem`` the run records in `skipped.csv`, never a thrown error.
-    /// - Parameter maskSize: when given, the mask is brought to `maskSize x maskSize` here, as
+    /// - Parameter maskSize: when given, the mask is brought to `maskSize x maskSize` here (by `maskResampling`), as
     ///   ``GroundTruthBuilder`` would, so the prefetched samples hold map-size masks, not full-size ones.
     static func prepare(
         index: Int, dataset: any Dataset, settings: PreprocessingSettings, masks: Sample.MaskSelection,
-        maskSize: Int? = nil
+        maskSize: Int? = nil, maskResampling: MaskResampling = .pillowNearest
     ) -> Result<PreparedSample, SampleProblem> {
         let id = dataset.sampleID(at: index)
         var path = ""
@@ -168,7 +171,7 @@ package final class BenchmarkRun {
                     index: index, sample: sample, imageSize: (image.width, image.height), input: input,
                     resized: resized,
                     segmentation: loaded.segmentation.map { mask in
-                        maskSize.map { GroundTruthBuilder.resized(mask, to: $0) } ?? mask
+                        maskSize.map { GroundTruthBuilder.resized(mask, to: $0, resampling: maskResampling) } ?? mask
                     }))
         } catch let error as DatasetError {
             return .failure(SampleProblem(index: index, imageID: id, path: error.path, reason: "\(error)"))

@@ -5,9 +5,9 @@ import Imaging
 /// Brings a sample's annotations to the map's frame under a protocol's ground-truth policy.
 ///
 /// Every protocol evaluates at `mapSize x mapSize` after a squash resize of the whole image (the papers'
-/// `Resize((224, 224))`), so masks are resized with Pillow's `NEAREST` (Chefer's
-/// `Resize((224, 224), Image.NEAREST)` on the mask image) and boxes are scaled by the protocol's
-/// ``BoxScaling`` rule. Void pixels (VOC 255, OpenImages ignore masks) stay void.
+/// `Resize((224, 224))`), so masks are resized by the protocol's ``MaskResampling`` (Pillow's `NEAREST` as
+/// Chefer's `Resize((224, 224), Image.NEAREST)` on the mask image, OpenCV's `INTER_NEAREST` as wsolevaluation)
+/// and boxes are scaled by the protocol's ``BoxScaling`` rule. Void pixels (VOC 255, OpenImages ignore masks) stay void.
 package enum GroundTruthBuilder {
     /// The ground truth of `classIndex` in `sample` at `mapSize`, or nil when the policy needs something the
     /// sample does not have (a mask under `.segmentation`, any annotation at all).
@@ -50,7 +50,7 @@ package enum GroundTruthBuilder {
                 $0, width: imageSize.width, height: imageSize.height, targetWidth: size, targetHeight: size)
         }
         if useMask, let mask = segmentation {
-            let resizedMask = resized(mask, to: size)
+            let resizedMask = resized(mask, to: size, resampling: evaluation.maskResampling)
             var truth = try GroundTruth.segmentation(
                 resizedMask, classIndex: firstClass, mapWidth: size, mapHeight: size, boxes: scaledBoxes)
             for other in classes.subtracting([firstClass]) {
@@ -66,12 +66,19 @@ package enum GroundTruthBuilder {
             scaling: evaluation.boxScaling)
     }
 
-    /// `mask` resized to `size x size` with Pillow's nearest filter, its ignore region with it.
-    static func resized(_ mask: SegmentationMask, to size: Int) -> SegmentationMask {
+    /// `mask` resized to `size x size` by `resampling`, its ignore region with it (nearest-neighbour sampling
+    /// picks the same source pixel for both).
+    static func resized(_ mask: SegmentationMask, to size: Int, resampling: MaskResampling) -> SegmentationMask {
         if mask.width == size && mask.height == size { return mask }
-        let values = mask.values.resized(width: size, height: size, filter: .nearest)
+        func resize(_ image: GrayImage) -> GrayImage {
+            switch resampling {
+            case .pillowNearest: image.resized(width: size, height: size, filter: .nearest)
+            case .openCVNearest: image.resizedNearestOpenCV(width: size, height: size)
+            }
+        }
+        let values = resize(mask.values)
         let ignoreImage = GrayImage(width: mask.width, height: mask.height, values: mask.ignore.map { $0 ? 255 : 0 })
-        let ignore = ignoreImage.resized(width: size, height: size, filter: .nearest).values.map { $0 != 0 }
+        let ignore = resize(ignoreImage).values.map { $0 != 0 }
         return SegmentationMask(values: values, encoding: mask.encoding, voidValue: nil, extraIgnore: ignore)
     }
 }

@@ -44,7 +44,7 @@ struct DemoRunTests {
         for arguments in [["--methods", "agc,nope"], ["--dataset", "voc"], ["--protocol", "nope"]] {
             #expect(throws: (any Error).self, "\(arguments)") { try Run.parse(arguments).validate() }
         }
-        for name in ["otsu", "agc2024", "chefer2021", "wsoleval", "coporan2025"] {
+        for name in ["otsu", "agc2024", "chefer2021", "wsoleval", "wsoleval-v1", "coporan2025"] {
             #expect(throws: Never.self) { try Run.parse(["--protocol", name]).validate() }
         }
     }

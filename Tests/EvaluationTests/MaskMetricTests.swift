@@ -117,4 +117,24 @@ struct MaskMetricTests {
         #expect(ranked.rocAUC == 0.875)
         #expect(RankedScores(scores: [0.2, 0.3], labels: [false, false]).rocAUC == nil)
     }
+
+    @Test("Chefer's AP of a constant map is its NaN path's: all 2n scores tie, so positives / samples = 0.5")
+    func cheferConstantMapAP() {
+        // 3 foreground, 7 background, 2 void pixels: the two channels hold 10 positives among 20 scores.
+        let gt: [UInt8] = [1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+        let ignore: [UInt8] = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0]
+        let truth = GroundTruth(
+            foreground: BinaryMask(width: 4, height: 3, bits: gt), ignore: BinaryMask(width: 4, height: 3, bits: ignore)
+        )
+        let zeros = [Float](repeating: 0, count: 12)
+        let constant = ScoreMap(values: zeros, width: 4, height: 3, condition: .constant)
+        #expect(CheferSegmentationAccumulator.averagePrecision(constant, truth: truth) == 0.5)
+        // The same zeros as a normal map: channel 1 - R = 1 ranks the 7 background positives first (precision
+        // 7 / 10), then the 3 foreground ones tie with everything (10 / 20): AP = (7 * 0.7 + 3 * 0.5) / 10.
+        let normal = ScoreMap(values: zeros, width: 4, height: 3)
+        #expect(abs(CheferSegmentationAccumulator.averagePrecision(normal, truth: truth) - 0.64) < 1e-15)
+        let everywhere = BinaryMask(width: 4, height: 3, flags: [Bool](repeating: true, count: 12))
+        let allVoid = GroundTruth(foreground: BinaryMask(width: 4, height: 3), ignore: everywhere)
+        #expect(CheferSegmentationAccumulator.averagePrecision(constant, truth: allVoid) == 0)
+    }
 }

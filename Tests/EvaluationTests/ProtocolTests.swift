@@ -4,9 +4,12 @@ import Testing
 
 @Suite("Evaluation protocols")
 struct ProtocolTests {
-    @Test("the five built-in protocols exist by name, otsu first")
+    @Test("the six built-in protocols exist by name, otsu first")
     func names() throws {
-        #expect(EvaluationProtocol.builtIn.map(\.name) == ["otsu", "agc2024", "chefer2021", "wsoleval", "coporan2025"])
+        #expect(
+            EvaluationProtocol.builtIn.map(\.name) == [
+                "otsu", "agc2024", "chefer2021", "wsoleval", "wsoleval-v1", "coporan2025",
+            ])
         #expect(try EvaluationProtocol.named("agc2024").threshold == .fixed(0.5))
         #expect(throws: EvaluationError.self) { _ = try EvaluationProtocol.named("nope") }
     }
@@ -23,6 +26,11 @@ struct ProtocolTests {
         #expect(chefer.perturbation?.fill == .black && chefer.perturbation?.score == .top1Correct)
         let wsol = try EvaluationProtocol.named("wsoleval")
         #expect(wsol.mapClass == .label && wsol.threshold == .sweep(1000) && wsol.boxIoUThresholds == [30, 50, 70])
+        #expect(wsol.predictedRegion == .boxes(.wsolAll))
+        let wsolV1 = try EvaluationProtocol.named("wsoleval-v1")
+        #expect(wsolV1.predictedRegion == .boxes(.wsolLargest) && wsolV1.boxIoUThresholds == [50])
+        #expect(wsolV1.threshold == .sweep(1000))
+        #expect(wsolV1.metrics == [.maxBoxAccuracyV1, .maxBoxAccuracy(iouThreshold: 50), .pixelAP])
         let coporan = try EvaluationProtocol.named("coporan2025")
         #expect(coporan.imageFilter == .topProbabilityAbove(0.85) && coporan.threshold == .otsu(.skimage))
         for evaluation in EvaluationProtocol.builtIn {
@@ -39,7 +47,7 @@ struct ProtocolTests {
         #expect(
             rules == [
                 "otsu": .targetClass, "agc2024": .targetClass, "chefer2021": .targetClass, "wsoleval": .largestObject,
-                "coporan2025": .targetClass,
+                "wsoleval-v1": .largestObject, "coporan2025": .targetClass,
             ])
         for evaluation in EvaluationProtocol.builtIn {
             let line = evaluation.settingLines.first { $0.key == "label-rule" }

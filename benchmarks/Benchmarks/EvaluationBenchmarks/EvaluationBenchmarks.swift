@@ -30,7 +30,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let result = try LocalizationEvaluator.evaluate(map, truth: truth, threshold: .otsu(.skimage))
             blackHole(result)
-            blackHole(CheferSegmentationAccumulator.averagePrecision(ranking: result.ranking))
+            blackHole(CheferSegmentationAccumulator.averagePrecision(ranking: result.ranking, condition: map.condition))
         }
     }
 
