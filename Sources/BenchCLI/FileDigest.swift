@@ -5,8 +5,11 @@ import Foundation
 /// in the notes): a folder resumes and shards merge only with the same weights.
 ///
 /// The digest is swift-crypto's `SHA256` (apple/swift-crypto 4.5.2, `Sources/Crypto/Digests`; BoringSSL's
-/// implementation on Linux), which replaced our own FIPS 180-4 copy (issue 14). The file is fed in 4 MiB
-/// pieces, so a checkpoint of a few hundred megabytes is never held in memory whole.
+/// implementation on Linux), which replaced our own FIPS 180-4 copy (issue 14): on a 330 MB file (a ViT-B
+/// checkpoint's size) it takes 0.3 s of CPU against our copy's 1.4 to 1.6 s, release builds on the 2-core
+/// machine. Its cost is the build: a clean debug test build of the package took 158 s more CPU (494 s against
+/// 336 s; 11 min 17 s against 7 min 56 s of wall time on the loaded shared machine). The file is fed in
+/// 4 MiB pieces, so a checkpoint of a few hundred megabytes is never held in memory whole.
 enum FileDigest {
     /// The bytes read and hashed at a time.
     static let pieceSize = 4 << 20
