@@ -18,7 +18,9 @@ let package = Package(
         .library(name: "ScoreMaps", targets: ["ScoreMaps"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // SHA-256 of the model weights for run manifests (Sources/BenchCLI/FileDigest.swift).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: - C wrappers (the only places that see the C libraries' pointers and setjmp)
@@ -105,6 +107,7 @@ let package = Package(
                 "Harness",
                 "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -161,7 +164,7 @@ let package = Package(
             name: "BenchCLITests",
             dependencies: [
                 "BenchCLI", "Datasets", "Imaging", "Tensor", "ViT", "Evaluation", "Reports", "Harness", "Explainers",
-                "TestSupport",
+                "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
         ),

@@ -15,6 +15,8 @@ enum RunError: Error, CustomStringConvertible {
     case nothingToEvaluate(reason: String)
     /// A shard folder cannot be merged with the others.
     case shardMismatch(folder: String, reason: String)
+    /// A file the run must read whole (the model's weights, for their checksum) cannot be read.
+    case unreadableFile(path: String, reason: String)
 
     var description: String {
         switch self {
@@ -30,6 +32,8 @@ enum RunError: Error, CustomStringConvertible {
             "nothing to evaluate: \(reason)"
         case .shardMismatch(let folder, let reason):
             "cannot merge \(folder): \(reason)"
+        case .unreadableFile(let path, let reason):
+            "cannot read \(path): \(reason)"
         }
     }
 }

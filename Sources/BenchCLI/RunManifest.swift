@@ -47,7 +47,7 @@ struct RunManifest {
     ) throws {
         let config = model.model.config
         let settings = model.preprocessing
-        let digest = try SHA256.hexDigest(ofFile: model.weightsPath)
+        let digest = try FileDigest.sha256Hex(ofFile: model.weightsPath)
         identity = [
             "tool": "bench \(Self.toolVersion)", "dataset": datasetName, "split": dataset.split,
             "dataset_root": datasetRoot,

@@ -15,6 +15,14 @@ extension TextTable {
     /// - A `"` inside an unquoted field is kept as a literal character (Python's `csv` does the same).
     /// - Fields are not trimmed: `a, b` has the second field `" b"`.
     ///
+    /// Ours, not a package's, for measured reasons (issue 14; yaslab/CSV.swift 2.5.2 and swiftcsv/SwiftCSV
+    /// 0.10.0 run on the cases of `CSVTests`): CSV.swift passes 6 of 10 (it keeps blank lines as `[""]` records,
+    /// reads `"a"b,c` as `["a\",c"]`, and returns a quoted field left open at the end of the file as if it were
+    /// closed) and SwiftCSV 3 of 10 (it also trims spaces, drops a trailing empty field, rejects `5" screen` and
+    /// reads `""` as no record); neither gives a record's line number for the errors. This reader is also the
+    /// fastest of the three: 0.6 s of CPU on a 77 MB, 1.2 M-row CSV in a release build, against CSV.swift's
+    /// 2.2 s and SwiftCSV's 4.9 s.
+    ///
     /// - Throws: ``DatasetError/malformedAnnotation(path:reason:)`` for a quote left open at the end of the
     ///   file or a character other than a comma or line break after a closing quote.
     package static func csvRecords(_ text: String, path: String) throws -> [Record] {

@@ -3,7 +3,8 @@ extension EvaluationProtocol {
     /// the predicted class, all images, per-image means (no eps: undefined ratios are counted, not averaged).
     public static let otsu = EvaluationProtocol(
         name: "otsu", summary: "Otsu threshold, masks else boxes, predicted class, all images, per-image means",
-        reference: "this harness (evaluation.md §5.2, §9)", mapClass: .predicted, imageFilter: .all,
+        reference: "this harness (evaluation.md §5.2, §9)", mapClass: .predicted,
+        labelRule: .targetClass, imageFilter: .all,
         groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation, threshold: .otsu(.skimage),
         predictedRegion: .pixels, aggregation: .perImageMean(eps: 0), mapSize: 224,
         metrics: [
@@ -19,6 +20,7 @@ extension EvaluationProtocol {
         name: "agc2024",
         summary: "AG-CAM: correct-only, fixed 0.5, external contour boxes vs box GT, eps 1e-5; ABPC",
         reference: "LeemSaebom/Attention-Guided-CAM @ 7202d31 localization.py, ABPC.py", mapClass: .predicted,
+        labelRule: .targetClass,
         imageFilter: .correctOnly, groundTruth: .boxes, boxScaling: .agc2024, threshold: .fixed(0.5),
         predictedRegion: .boxes(.agcExternal), aggregation: .perImageMean(eps: 1e-5), mapSize: 224,
         metrics: [
@@ -35,6 +37,7 @@ extension EvaluationProtocol {
         name: "chefer2021",
         summary: "Chefer: mean threshold, dataset-level pixel accuracy and mIoU, per-image mAP; perturbation",
         reference: "hila-chefer/Transformer-Explainability @ c3e578f imagenet_seg_eval.py", mapClass: .predicted,
+        labelRule: .targetClass,
         imageFilter: .all, groundTruth: .segmentation, boxScaling: .wsolevaluation, threshold: .mean,
         predictedRegion: .pixels, aggregation: .datasetAccumulated, mapSize: 224,
         metrics: [
@@ -48,7 +51,8 @@ extension EvaluationProtocol {
     /// MaxBoxAccV2 over 1,000 thresholds with all contours and IoU 30/50/70, PxAP where masks exist.
     public static let wsoleval = EvaluationProtocol(
         name: "wsoleval", summary: "wsolevaluation: MaxBoxAccV2 (IoU 30/50/70, all contours) and PxAP, GT class",
-        reference: "clovaai/wsolevaluation @ 96f4b88 evaluation.py", mapClass: .label, imageFilter: .all,
+        reference: "clovaai/wsolevaluation @ 96f4b88 evaluation.py", mapClass: .label, labelRule: .largestObject,
+        imageFilter: .all,
         groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation, threshold: .sweep(1000),
         predictedRegion: .boxes(.wsolAll), aggregation: .perImageMean(eps: 0), mapSize: 224,
         metrics: [
@@ -64,7 +68,8 @@ extension EvaluationProtocol {
     public static let wsolevalV1 = EvaluationProtocol(
         name: "wsoleval-v1", summary: "wsolevaluation: MaxBoxAcc v1 (IoU 50, largest contour) and PxAP, GT class",
         reference: "clovaai/wsolevaluation @ 96f4b88 evaluation.py (multi_contour_eval=False)", mapClass: .label,
-        imageFilter: .all, groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation, threshold: .sweep(1000),
+        labelRule: .largestObject, imageFilter: .all, groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation,
+        threshold: .sweep(1000),
         predictedRegion: .boxes(.wsolLargest), aggregation: .perImageMean(eps: 0), mapSize: 224,
         metrics: [.maxBoxAccuracyV1, .maxBoxAccuracy(iouThreshold: 50), .pixelAP], boxIoUThresholds: [50],
         perturbation: nil, maskResampling: .openCVNearest)
@@ -75,6 +80,7 @@ extension EvaluationProtocol {
     public static let coporan2025 = EvaluationProtocol(
         name: "coporan2025", summary: "VOC, Otsu, top-1 probability > 0.85, per-image mean IoU, F1, pixel accuracy",
         reference: "Coporan 2025 VOC report (ground-truth kind not stated)", mapClass: .predicted,
+        labelRule: .targetClass,
         imageFilter: .topProbabilityAbove(0.85), groundTruth: .segmentationElseBoxes, boxScaling: .wsolevaluation,
         threshold: .otsu(.skimage), predictedRegion: .pixels, aggregation: .perImageMean(eps: 0), mapSize: 224,
         metrics: [.iou, .dice, .pixelAccuracy], boxIoUThresholds: [], perturbation: nil)

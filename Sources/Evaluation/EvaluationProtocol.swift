@@ -42,6 +42,8 @@ public struct EvaluationProtocol: Sendable, Hashable {
     public var summary: String
     public var reference: String
     public var mapClass: TargetClass
+    /// Which label an image with several labels takes, and whose ground truth its maps are scored against.
+    public var labelRule: LabelRule
     public var imageFilter: ImageFilter
     public var groundTruth: GroundTruthSource
     public var boxScaling: BoxScaling
@@ -63,8 +65,8 @@ public struct EvaluationProtocol: Sendable, Hashable {
     /// a protocol is a definition in code, so an inconsistent one is a programming error that the built-in
     /// protocols' test catches.
     public init(
-        name: String, summary: String, reference: String, mapClass: TargetClass, imageFilter: ImageFilter,
-        groundTruth: GroundTruthSource, boxScaling: BoxScaling, threshold: ThresholdPolicy,
+        name: String, summary: String, reference: String, mapClass: TargetClass, labelRule: LabelRule,
+        imageFilter: ImageFilter, groundTruth: GroundTruthSource, boxScaling: BoxScaling, threshold: ThresholdPolicy,
         predictedRegion: PredictedRegion, aggregation: Aggregation, mapSize: Int, metrics: [Metric],
         boxIoUThresholds: [Int], perturbation: PerturbationSettings?, maskResampling: MaskResampling = .pillowNearest
     ) {
@@ -72,6 +74,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
         self.summary = summary
         self.reference = reference
         self.mapClass = mapClass
+        self.labelRule = labelRule
         self.imageFilter = imageFilter
         self.groundTruth = groundTruth
         self.boxScaling = boxScaling
@@ -161,6 +164,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
         var lines: [(key: String, value: String)] = [
             ("reference", reference),
             ("map-class", mapClass.rawValue),
+            ("label-rule", "\(labelRule.rawValue): \(labelRule.summary)"),
             ("images", Self.describe(imageFilter)),
             ("ground-truth", groundTruth.rawValue),
             ("box-scaling", groundTruth == .segmentation ? "n/a" : boxScaling.rawValue),

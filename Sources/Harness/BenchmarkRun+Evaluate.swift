@@ -8,7 +8,7 @@ import Tensor
 import ViT
 
 /// One image through the run, step by step: ``classify(_:)`` (the forward, its logits checked),
-/// ``targets(of:classification:)`` (the protocol's filter and target classes), ``groundTruth(of:targets:)``,
+/// ``targets(of:classification:)`` (the protocol's label rule, filter and target classes), ``groundTruth(of:targets:)``,
 /// then ``scoreMethod(_:prepared:classification:targets:truth:contexts:)`` per method, and the block appended.
 extension BenchmarkRun {
     /// The model's verdict on one image.
@@ -22,7 +22,7 @@ extension BenchmarkRun {
 
     /// What the protocol asks of one image.
     struct Targets {
-        /// The image's label (-1 without one) and its class name.
+        /// The image's label by the protocol's ``LabelRule`` (-1 without one) and its class name.
         var label: Int
         var labelName: String
         /// Whether the maps are scored against the ground truth (the protocol's filter passed).
@@ -31,9 +31,8 @@ extension BenchmarkRun {
         var perturb: Bool
         var localizationTarget: Int
         var perturbationTarget: Int
-        /// The class whose ground truth the map should find: the target class when the image has it, else the
-        /// image's first label.
-        var truthClass: Int
+        /// The classes whose ground truth (united) the map should find, by the protocol's ``LabelRule``.
+        var truthClasses: [Int]
     }
 
     /// One method's rows and histograms on one image.
@@ -50,7 +49,9 @@ extension BenchmarkRun {
         let classification = try classify(prepared)
         var passTime = clock.now - forwardStart
         guard let classification else { return Self.seconds(passTime) }
-        let targets = targets(of: sample, classification: classification)
+        guard let targets = try targets(of: prepared, classification: classification) else {
+            return Self.seconds(passTime)
+        }
         var rows: [ResultRow] = []
         func add(_ method: String, _ metric: String, _ value: Double) {
             rows.append(
@@ -113,10 +114,24 @@ extension BenchmarkRun {
             correct: prepared.sample.labels.contains(predicted))
     }
 
-    /// The protocol's filter and target classes for one classified image.
-    func targets(of sample: Sample, classification: Classification) -> Targets {
+    /// The protocol's label, filter and target classes for one classified image; nil (the sample recorded as
+    /// skipped) when the label rule needs a ground truth that cannot be made.
+    func targets(of prepared: PreparedSample, classification: Classification) throws -> Targets? {
         let evaluation = setup.evaluation
-        let label = sample.labels.first ?? -1
+        let sample = prepared.sample
+        let choice: LabelRule.Choice?
+        do {
+            choice = try evaluation.labelRule.choose(among: sample.labels, predicted: classification.predicted) {
+                classIndex in
+                try GroundTruthBuilder.groundTruth(
+                    for: sample, segmentation: prepared.segmentation, classIndices: [classIndex],
+                    imageSize: prepared.imageSize, evaluation: evaluation)?.foreground.foregroundCount ?? 0
+            }
+        } catch {
+            try recordGroundTruthProblem(error, of: prepared)
+            return nil
+        }
+        let label = choice?.label ?? -1
         let labelName = setup.dataset.classNames.indices.contains(label) ? setup.dataset.classNames[label] : ""
         let included: Bool
         switch evaluation.imageFilter {
@@ -130,7 +145,7 @@ extension BenchmarkRun {
             label: label, labelName: labelName, localize: included && label >= 0,
             perturb: perturbationRunner != nil && label >= 0, localizationTarget: localizationTarget,
             perturbationTarget: evaluation.perturbation?.mapClass == .label ? label : classification.predicted,
-            truthClass: sample.labels.contains(localizationTarget) ? localizationTarget : label)
+            truthClasses: choice?.truthClasses ?? [])
     }
 
     /// The ground truth the maps are scored against: `.some(nil)` when the image is not localized,
@@ -139,15 +154,20 @@ extension BenchmarkRun {
         guard targets.localize else { return .some(nil) }
         do {
             return try GroundTruthBuilder.groundTruth(
-                for: prepared.sample, segmentation: prepared.segmentation, classIndex: targets.truthClass,
+                for: prepared.sample, segmentation: prepared.segmentation, classIndices: targets.truthClasses,
                 imageSize: prepared.imageSize, evaluation: setup.evaluation)
         } catch {
-            // A bad annotation or mask is the sample's problem, not the run's: recorded, skipped, the run goes on.
-            let path = (error as? DatasetError)?.path ?? prepared.sample.imagePath ?? ""
-            try directory.appendSkipped(
-                index: prepared.index, imageID: prepared.sample.id, path: path, reason: "ground truth: \(error)")
+            try recordGroundTruthProblem(error, of: prepared)
             return nil
         }
+    }
+
+    /// A bad annotation or mask is the sample's problem, not the run's: recorded in `skipped.csv`, and the run
+    /// goes on.
+    func recordGroundTruthProblem(_ error: any Error, of prepared: PreparedSample) throws {
+        let path = (error as? DatasetError)?.path ?? prepared.sample.imagePath ?? ""
+        try directory.appendSkipped(
+            index: prepared.index, imageID: prepared.sample.id, path: path, reason: "ground truth: \(error)")
     }
 
     /// A method that failed on one image, at making its map or at scoring it.

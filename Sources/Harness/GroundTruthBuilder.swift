@@ -19,8 +19,22 @@ package enum GroundTruthBuilder {
         for sample: Sample, segmentation: SegmentationMask?, classIndex: Int, imageSize: (width: Int, height: Int),
         evaluation: EvaluationProtocol
     ) throws -> GroundTruth? {
+        try groundTruth(
+            for: sample, segmentation: segmentation, classIndices: [classIndex], imageSize: imageSize,
+            evaluation: evaluation)
+    }
+
+    /// The ground truth of the classes `classIndices` united (their mask pixels, or all their boxes), as
+    /// ``LabelRule/everyLabel`` scores an image with several labels; one class gives that class's ground truth.
+    /// Nil as for one class, and for no class.
+    public static func groundTruth(
+        for sample: Sample, segmentation: SegmentationMask?, classIndices: [Int],
+        imageSize: (width: Int, height: Int), evaluation: EvaluationProtocol
+    ) throws -> GroundTruth? {
+        guard let firstClass = classIndices.first else { return nil }
         let size = evaluation.mapSize
-        let boxes = sample.objects.filter { $0.classIndex == classIndex }.compactMap(\.box)
+        let classes = Set(classIndices)
+        let boxes = sample.objects.filter { classes.contains($0.classIndex) }.compactMap(\.box)
         let useMask: Bool
         switch evaluation.groundTruth {
         case .segmentation:
@@ -36,10 +50,15 @@ package enum GroundTruthBuilder {
                 $0, width: imageSize.width, height: imageSize.height, targetWidth: size, targetHeight: size)
         }
         if useMask, let mask = segmentation {
-            return try GroundTruth.segmentation(
-                resized(mask, to: size, resampling: evaluation.maskResampling), classIndex: classIndex, mapWidth: size,
-                mapHeight: size,
-                boxes: scaledBoxes)
+            let resizedMask = resized(mask, to: size, resampling: evaluation.maskResampling)
+            var truth = try GroundTruth.segmentation(
+                resizedMask, classIndex: firstClass, mapWidth: size, mapHeight: size, boxes: scaledBoxes)
+            for other in classes.subtracting([firstClass]) {
+                for (pixel, isClass) in resizedMask.foreground(classIndex: other).enumerated() where isClass {
+                    truth.foreground.bits[pixel] = 1
+                }
+            }
+            return truth
         }
         guard !boxes.isEmpty else { return nil }
         return GroundTruth.boxes(

@@ -8,7 +8,8 @@ public struct ResultRow: Equatable, Sendable {
     public var index: Int
     /// The sample id.
     public var imageID: String
-    /// The ground-truth class name (the first label for multi-label samples), for per-class tables.
+    /// The class name of the image's label as its protocol's label rule (`LabelRule`) chose it, for per-class
+    /// tables.
     public var label: String
     /// The method id with its options (`rollout:start=1`), or ``ResultRow/imageMethod`` for per-image facts.
     public var method: String

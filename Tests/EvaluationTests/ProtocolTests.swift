@@ -38,4 +38,20 @@ struct ProtocolTests {
             #expect(keys.contains("threshold") && keys.contains("ground-truth") && keys.contains("aggregation"))
         }
     }
+
+    /// wsolevaluation scores a ground-truth class, so its image's label must not depend on the classifier; the
+    /// others explain the predicted class and score that class's ground truth when it is a label.
+    @Test("each protocol names its label rule, and its settings print it")
+    func labelRules() {
+        let rules = Dictionary(uniqueKeysWithValues: EvaluationProtocol.builtIn.map { ($0.name, $0.labelRule) })
+        #expect(
+            rules == [
+                "otsu": .targetClass, "agc2024": .targetClass, "chefer2021": .targetClass, "wsoleval": .largestObject,
+                "wsoleval-v1": .largestObject, "coporan2025": .targetClass,
+            ])
+        for evaluation in EvaluationProtocol.builtIn {
+            let line = evaluation.settingLines.first { $0.key == "label-rule" }
+            #expect(line?.value.hasPrefix(evaluation.labelRule.rawValue + ": ") == true, "\(evaluation.name)")
+        }
+    }
 }

@@ -160,8 +160,17 @@ struct WSOLRunTests {
                     index: index, dataset: dataset, settings: settings,
                     masks: BenchmarkRun.maskSelection(for: evaluation))
             else { continue }
-            let label = try #require(prepared.sample.labels.first)
             let trace = RunFixture.model.forward(prepared.input)
+            // The class the run explains and scores: the protocol's label rule (largest-object) picks it.
+            let logits = trace.logits.storage
+            let predicted = try #require(logits.indices.max { logits[$0] < logits[$1] })
+            let label = try #require(
+                try evaluation.labelRule.choose(among: prepared.sample.labels, predicted: predicted) { classIndex in
+                    try GroundTruthBuilder.groundTruth(
+                        for: prepared.sample, segmentation: prepared.segmentation, classIndex: classIndex,
+                        imageSize: prepared.imageSize, evaluation: evaluation)?.foreground.foregroundCount ?? 0
+                }
+            ).label
             let context = try ExplanationContext(
                 model: RunFixture.model, trace: trace, targetClass: label, imageID: prepared.sample.id,
                 normalization: settings.normalization)
