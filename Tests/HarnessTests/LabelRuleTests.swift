@@ -163,9 +163,7 @@ struct LabelRuleTests {
                     imageSize: prepared.imageSize, evaluation: evaluation))
             let context = try ExplanationContext(
                 model: model, trace: trace, targetClass: predicted, imageID: prepared.sample.id,
-                normalization: PixelNormalization(
-                    mean: [settings.mean.x, settings.mean.y, settings.mean.z],
-                    std: [settings.std.x, settings.std.y, settings.std.z]))
+                normalization: settings.normalization)
             let map = ScoreMap(try method.explain(context).normalized(to: evaluation.mapSize))
             let expected = try MapScoring.metrics(
                 map, truth: truth, evaluation: evaluation,
