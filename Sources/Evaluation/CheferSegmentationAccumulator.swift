@@ -98,15 +98,16 @@ public struct CheferSegmentationAccumulator: Sendable {
     /// Quirk, reproduced: for a constant map Chefer's min-max `(R - min) / (max - min)` is `0 / 0 = NaN` at every
     /// pixel and the script sets NaN to 0 in both AP channels, so all `2n` scores tie and the AP is the share of
     /// positives, `n / 2n = 0.5` (every non-void pixel is positive in exactly one channel). The harness's own
-    /// all-zero form of that map would rank the channels `[1, 0]` and score 0.79 to 0.98 instead (issue 14).
+    /// all-zero form of that map would rank the channels `[1, 0]` and score 0.79 to 0.98 instead (issue 14). A
+    /// map with any NaN takes the same path: torch's `min()` and `max()` propagate NaN, so the whole map is NaN.
     public static func averagePrecision(_ map: ScoreMap, truth: GroundTruth) -> Double {
         averagePrecision(ranking: RankedScores(map: map, truth: truth), condition: map.condition)
     }
 
     /// The two-channel AP from a map's ranking against its ground truth (``ImageLocalization/ranking``) and the
-    /// map's ``MapCondition`` (a constant map takes the tie rule of ``averagePrecision(_:truth:)``).
+    /// map's ``MapCondition`` (a constant or non-finite map takes the tie rule of ``averagePrecision(_:truth:)``).
     public static func averagePrecision(ranking: RankedScores, condition: MapCondition) -> Double {
-        guard condition != .constant else {
+        guard condition == .normal else {
             // All 2n scores tie at 0: sklearn's AP is then positives / samples; no sample at all is its NaN, which
             // the script's np.nan_to_num makes 0.
             let pixels = ranking.count

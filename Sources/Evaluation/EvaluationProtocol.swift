@@ -105,9 +105,11 @@ public struct EvaluationProtocol: Sendable, Hashable {
         for metric in metrics {
             if !seen.insert(metric.id).inserted { problems.append("\(metric.id) is listed twice") }
             switch metric {
-            case .pixelAccuracy, .iou, .dice, .precision, .recall, .pointingGame, .energyPointingGame, .aucROC,
-                .groundTruthKnownLocalization, .top1Localization:
+            case .pixelAccuracy, .iou, .dice, .precision, .recall, .pointingGame, .energyPointingGame, .aucROC:
                 if isSweep || isAccumulated { problems.append("\(metric.id) needs per-image means") }
+            case .groundTruthKnownLocalization, .top1Localization:
+                if isSweep || isAccumulated { problems.append("\(metric.id) needs per-image means") }
+                if boxIoUThresholds.isEmpty { problems.append("\(metric.id) needs a box IoU threshold") }
             case .cheferPixelAccuracy, .cheferClassIoU, .cheferMeanIoU, .cheferAveragePrecision:
                 if isSweep || !isAccumulated {
                     problems.append("\(metric.id) needs the dataset-accumulated aggregation")
@@ -121,7 +123,7 @@ public struct EvaluationProtocol: Sendable, Hashable {
                 switch metric.aggregation {
                 case .thresholdSweep(let iouThreshold): needed = [iouThreshold]
                 case .meanOfThresholdSweeps(let iouThresholds): needed = iouThresholds
-                default: needed = []
+                case .perImageMean, .datasetRatio, .meanOfDatasetRatios, .pooledHistograms: needed = []
                 }
                 for iouThreshold in needed where !boxIoUThresholds.contains(iouThreshold) {
                     problems.append("\(metric.id) needs IoU threshold \(iouThreshold)")

@@ -4,7 +4,7 @@ import Tensor
 /// A min-max normalised map in `[0, 1]`, `height * width` values row-major, with what normalisation found.
 ///
 /// Constant and non-finite maps arrive here already replaced by the documented rule of
-/// ``ScoreMaps/MinMaxNormalization`` (a constant map becomes all zeros, non-finite values become 0); the
+/// ``ScoreMaps/MinMaxNormalization`` (a constant map or one with any NaN or infinity becomes all zeros); the
 /// condition travels with the map so every accumulator counts them. Under every threshold policy an all-zero
 /// map has no foreground (see ``ThresholdPolicy``), so it scores as "nothing found".
 public struct ScoreMap: Sendable {

@@ -138,7 +138,8 @@ extension BenchmarkRun {
         case .all: included = true
         case .correctOnly: included = classification.correct
         case .topProbabilityAbove(let threshold):
-            included = Double(classification.probabilities[classification.predicted]) > threshold
+            // In float32, as `softmax(logits).max() > 0.85` compares a float32 tensor with the literal.
+            included = classification.probabilities[classification.predicted] > Float(threshold)
         }
         let localizationTarget = evaluation.mapClass == .label ? label : classification.predicted
         return Targets(

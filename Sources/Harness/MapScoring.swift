@@ -44,10 +44,11 @@ package enum MapScoring {
             case .energyPointingGame: values.append((.value(metric), localization?.energy ?? .nan))
             case .aucROC: values.append((.value(metric), localization?.rocAUC ?? .nan))
             case .groundTruthKnownLocalization:
-                let hit = localization?.isGroundTruthKnownHit()
+                let hit = localization?.isGroundTruthKnownHit(iouThreshold: localizationIoU(evaluation))
                 values.append((.value(metric), truth.boxes.isEmpty ? .nan : hit.map { $0 ? 1 : 0 } ?? .nan))
             case .top1Localization:
-                let hit = localization?.isTop1Hit(predictedCorrectly: predictedCorrectly)
+                let hit = localization?.isTop1Hit(
+                    predictedCorrectly: predictedCorrectly, iouThreshold: localizationIoU(evaluation))
                 values.append((.value(metric), truth.boxes.isEmpty ? .nan : hit.map { $0 ? 1 : 0 } ?? .nan))
             case .cheferPixelAccuracy:
                 guard let terms else { continue }
@@ -74,6 +75,12 @@ package enum MapScoring {
             }
         }
         return values
+    }
+
+    /// The IoU a box must reach for GT-known and top-1 localization: the protocol's first box IoU threshold
+    /// (wsolevaluation's 50 %).
+    static func localizationIoU(_ evaluation: EvaluationProtocol) -> Double {
+        Double(evaluation.boxIoUThresholds.first ?? 50) / 100
     }
 
     /// The per-image localization result when the protocol has per-image metrics (no sweep, no accumulation).

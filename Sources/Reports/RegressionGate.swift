@@ -139,7 +139,8 @@ public struct RegressionGate: Sendable {
                 top += pairs[index].numerator
                 bottom += pairs[index].denominator
             }
-            return bottom == 0 ? .nan : top / bottom
+            guard bottom != 0 else { return .nan }
+            return key.isRatio ? CheferSegmentationAccumulator.ratio(numerator: top, denominator: bottom) : top / bottom
         }
         let all = Array(images.indices)
         let baseValue = value(basePairs, all)
@@ -166,6 +167,9 @@ public struct RegressionGate: Sendable {
         var direction: Metric.Direction
         /// A count of what went wrong (``Metric/isFailureCount``), compared without the bootstrap.
         var isFailureCount: Bool
+        /// A dataset ratio (Chefer's): its value is ``CheferSegmentationAccumulator/ratio(numerator:denominator:)``
+        /// of the sums, not a mean.
+        var isRatio = false
     }
 
     /// A per-image value as a ratio: plain metrics have denominator 1, so means and dataset-level ratios
@@ -210,7 +214,7 @@ public struct RegressionGate: Sendable {
             imagesOfMethod[row.method, default: []].insert(row.imageID)
             let key = SeriesKey(
                 method: row.method, metric: metric.id, direction: metric.direction,
-                isFailureCount: metric.isFailureCount)
+                isFailureCount: metric.isFailureCount, isRatio: isNumerator)
             if values[key] == nil {
                 order.append(key)
                 values[key] = [:]

@@ -16,7 +16,9 @@ public enum MapCondition: String, Sendable, Equatable, Codable {
     /// Every value equal (`max == min`): PyTorch's `(m - min) / (max - min)` gives `0 / 0 = NaN` everywhere
     /// (Chefer's Grad-CAM does this when every weighted value clamps to 0, methods.md §8). We return zeros.
     case constant
-    /// At least one NaN or infinity. Non-finite values become 0 and the rest is normalised as usual.
+    /// At least one NaN or infinity. The whole map becomes zeros, as every reference treats it: wsolevaluation's
+    /// `normalize_scoremap` returns zeros when any value is NaN, Chefer's `(R - R.min()) / (R.max() - R.min())`
+    /// is NaN everywhere once `min` or `max` is (torch propagates NaN), and AG-CAM then finds no contour.
     case nonFinite = "non-finite"
 }
 
@@ -25,35 +27,20 @@ public enum MinMaxNormalization {
     /// Normalises `map` (any shape) and reports its ``MapCondition``.
     public static func normalize(_ map: Tensor) -> NormalizedMap {
         var values = map.storage
-        var condition = MapCondition.normal
         var minimum = Float.infinity
         var maximum = -Float.infinity
-        for index in values.indices {
-            let value = values[index]
-            if !value.isFinite {
-                condition = .nonFinite
-                values[index] = 0
-                continue
+        for value in values {
+            guard value.isFinite else {
+                return NormalizedMap(values: Tensor(zeros: map.shape), condition: .nonFinite)
             }
             minimum = min(minimum, value)
             maximum = max(maximum, value)
         }
-        if condition == .nonFinite && minimum > maximum {
-            return NormalizedMap(values: Tensor(zeros: map.shape), condition: .nonFinite)
-        }
-        if condition == .nonFinite {
-            // The zeros put in place of non-finite values must not fall outside the range of the rest.
-            minimum = min(minimum, 0)
-            maximum = max(maximum, 0)
-        }
         let range = maximum - minimum
-        guard range > 0 else {
-            return NormalizedMap(
-                values: Tensor(zeros: map.shape), condition: condition == .normal ? .constant : condition)
-        }
+        guard range > 0 else { return NormalizedMap(values: Tensor(zeros: map.shape), condition: .constant) }
         values.withUnsafeMutableBufferPointer { buffer in
             for index in buffer.indices { buffer[index] = (buffer[index] - minimum) / range }
         }
-        return NormalizedMap(values: Tensor(shape: map.shape, storage: values), condition: condition)
+        return NormalizedMap(values: Tensor(shape: map.shape, storage: values), condition: .normal)
     }
 }
