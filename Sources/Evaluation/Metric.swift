@@ -152,7 +152,7 @@ public enum Metric: Sendable, Hashable, CustomStringConvertible {
         case .cheferClassIoU(let foreground): foreground ? "iou-foreground" : "iou-background"
         case .cheferMeanIoU: "miou"
         case .cheferAveragePrecision: "map"
-        case .maxBoxAccuracy(let iouThreshold): "maxboxacc-iou\(iouThreshold)"
+        case .maxBoxAccuracy(let iouThreshold): "\(Self.maxBoxAccuracyPrefix)\(iouThreshold)"
         case .maxBoxAccuracyV2: "maxboxacc-v2"
         case .maxBoxAccuracyV1: "maxboxacc-v1"
         case .pixelAP: "pxap"
@@ -276,6 +276,9 @@ public enum Metric: Sendable, Hashable, CustomStringConvertible {
 
     /// The map-condition flags, reported as counts in `summary.md` rather than as columns.
     public var isMapCondition: Bool { source == .mapCondition }
+
+    /// The id of ``maxBoxAccuracy(iouThreshold:)`` is this prefix and the threshold in percent.
+    static let maxBoxAccuracyPrefix = "maxboxacc-iou"
 
     /// The metrics every evaluated map gets, before the protocol's own.
     public static let mapConditions: [Metric] = [.mapConstant, .mapNonFinite]

@@ -89,7 +89,7 @@ extension Metric {
 
     /// The threshold-sweep metric called `id` (`maxboxacc-iou50`).
     init?(sweepID id: String) {
-        let prefix = "maxboxacc-iou"
+        let prefix = Self.maxBoxAccuracyPrefix
         guard id.hasPrefix(prefix), let threshold = Int(id.dropFirst(prefix.count)), (1...100).contains(threshold)
         else { return nil }
         self = .maxBoxAccuracy(iouThreshold: threshold)

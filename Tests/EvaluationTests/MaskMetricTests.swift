@@ -1,3 +1,5 @@
+import ScoreMaps
+import Tensor
 import Testing
 
 @testable import Evaluation
@@ -129,6 +131,9 @@ struct MaskMetricTests {
         let zeros = [Float](repeating: 0, count: 12)
         let constant = ScoreMap(values: zeros, width: 4, height: 3, condition: .constant)
         #expect(CheferSegmentationAccumulator.averagePrecision(constant, truth: truth) == 0.5)
+        // A map with any NaN is NaN everywhere in Chefer's min-max (torch propagates NaN): the same tie rule.
+        let nonFinite = ScoreMap(values: zeros, width: 4, height: 3, condition: .nonFinite)
+        #expect(CheferSegmentationAccumulator.averagePrecision(nonFinite, truth: truth) == 0.5)
         // The same zeros as a normal map: channel 1 - R = 1 ranks the 7 background positives first (precision
         // 7 / 10), then the 3 foreground ones tie with everything (10 / 20): AP = (7 * 0.7 + 3 * 0.5) / 10.
         let normal = ScoreMap(values: zeros, width: 4, height: 3)
@@ -136,5 +141,20 @@ struct MaskMetricTests {
         let everywhere = BinaryMask(width: 4, height: 3, flags: [Bool](repeating: true, count: 12))
         let allVoid = GroundTruth(foreground: BinaryMask(width: 4, height: 3), ignore: everywhere)
         #expect(CheferSegmentationAccumulator.averagePrecision(constant, truth: allVoid) == 0)
+    }
+
+    @Test(
+        "a map with any NaN or infinity normalises to all zeros, flagged, as wsolevaluation's normalize_scoremap",
+        arguments: [Float.nan, .infinity, -.infinity])
+    func nonFiniteMapIsZeros(_ bad: Float) {
+        let map = Tensor(shape: [2, 3], storage: [0.1, 0.9, bad, 0.4, 0.2, 0.7])
+        let normalized = MinMaxNormalization.normalize(map)
+        #expect(normalized.condition == .nonFinite)
+        #expect(normalized.values.shape == [2, 3] && normalized.values.storage == [Float](repeating: 0, count: 6))
+        // Finite maps: (m - min) / (max - min) in float32; a constant one is zeros, flagged constant.
+        let finite = MinMaxNormalization.normalize(Tensor(shape: [3], storage: [2, 4, 3]))
+        #expect(finite.condition == .normal && finite.values.storage == [0, 1, 0.5])
+        let constant = MinMaxNormalization.normalize(Tensor(shape: [2], storage: [3, 3]))
+        #expect(constant.condition == .constant && constant.values.storage == [0, 0])
     }
 }
