@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
             """,
         subcommands: [
             Run.self, Synth.self, Datasets.self, Inspect.self, Predict.self, Methods.self, Explain.self,
-            Protocols.self, Merge.self, Gate.self,
+            Protocols.self, Merge.self, Gate.self, Report.self,
         ],
         defaultSubcommand: Run.self
     )

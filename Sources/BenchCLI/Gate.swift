@@ -59,10 +59,11 @@ struct Gate: ParsableCommand {
         for folder in [baseline, candidate] where !FileManager.default.fileExists(atPath: folder + "/per_image.csv") {
             throw ValidationError("\(folder): no per_image.csv; is this a run folder?")
         }
-        _ = try parsedTolerances()
+        _ = try Self.parseTolerances(tolerances)
     }
 
-    func parsedTolerances() throws -> (default: Double, perMetric: [String: Double]) {
+    /// `--tolerance` values: `METRIC=ABS` for one metric, `ABS` for every other (default 0.01).
+    static func parseTolerances(_ tolerances: [String]) throws -> (default: Double, perMetric: [String: Double]) {
         var defaultTolerance = 0.01
         var perMetric: [String: Double] = [:]
         for item in tolerances {
@@ -76,7 +77,7 @@ struct Gate: ParsableCommand {
     }
 
     func run() throws {
-        let (defaultTolerance, perMetric) = try parsedTolerances()
+        let (defaultTolerance, perMetric) = try Self.parseTolerances(tolerances)
         let gate = RegressionGate(tolerances: perMetric, defaultTolerance: defaultTolerance, allowPartial: allowPartial)
         let comparison: RegressionGate.Comparison
         do {

@@ -14,7 +14,7 @@ struct Merge: ParsableCommand {
             per_image.csv (an incomplete last block of a killed shard is ignored), checks that an image evaluated \
             by two shards has identical rows, and \
             writes per_image.csv, skipped.csv, sweep_histograms.csv (wsoleval), manifest.json (the first \
-            shard's, with the shard list) and the tables into --out. The tables equal those of one unsplit run: rows are ordered by dataset index and \
+            shard's, with the shard list), the tables, the shards' gallery pictures and report.html into --out. The tables equal those of one unsplit run: rows are ordered by dataset index and \
             the bootstrap is seeded per method and metric. Example, a Slurm job array of 8 tasks:
 
               #SBATCH --array=0-7
@@ -28,6 +28,9 @@ struct Merge: ParsableCommand {
 
     @Option(help: "The merged run folder to write (must not hold another run).")
     var out: String
+
+    @Option(help: "Images report.html's gallery shows with every method, among the shards' pictures (N or none).")
+    var gallery: GalleryOption = .standard
 
     func validate() throws {
         guard !shards.isEmpty else { throw ValidationError("Give at least one shard folder.") }
@@ -44,19 +47,9 @@ struct Merge: ParsableCommand {
         }
         let manifests = try ShardSet.check(shards)
         let rows = try RunMerge.rows(of: folders)
-        let skippedLines = folders.flatMap { folder -> [String] in
-            let url = folder.appendingPathComponent(RunDirectory.skippedName)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
-            return text.split(separator: "\n").dropFirst().map(String.init)
-        }
         let merged = try RunDirectory(outURL)
-        var reasons: [Int: (id: String, path: String, reason: String)] = [:]
-        for line in skippedLines {
-            let fields = line.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
-            if fields.count == 4, let index = Int(fields[0]) {
-                reasons[index] = (fields[1], fields[2], fields[3])
-            }
-        }
+        var reasons: [Int: SkippedSample] = [:]
+        for sample in folders.flatMap({ SkippedSample.read(folder: $0) }) { reasons[sample.index] = sample }
         // The shards' histogram lines go first, in batches, as a run writes an image's lines before its block.
         var batch: [SweepHistogram] = []
         try RunMerge.forEachHistogram(of: folders) { histogram throws(ReportError) in
@@ -75,7 +68,8 @@ struct Merge: ParsableCommand {
             }
             let status = ImageStatus(rawValue: row.value) ?? .evaluated
             if status == .skipped, let reason = reasons[row.index] {
-                try merged.appendSkipped(index: row.index, imageID: reason.id, path: reason.path, reason: reason.reason)
+                try merged.appendSkipped(
+                    index: row.index, imageID: reason.imageID, path: reason.path, reason: reason.reason)
             } else {
                 try merged.append(block, index: row.index, imageID: row.imageID, label: row.label, status: status)
             }
@@ -92,6 +86,9 @@ struct Merge: ParsableCommand {
         // Reopening counts the histograms of the now complete images.
         let tables = try RunReport.write(
             rows: merged.rows, histograms: try RunDirectory(outURL).histograms, manifest: manifest, to: outURL)
+        try GalleryIndex.merge(shards: folders, into: outURL)
+        try RunReport.writePage(
+            tables: tables, rows: merged.rows, manifest: manifest, folder: outURL, galleryCount: gallery.count)
         print(
             "merged \(shards.count) shards: \(tables.imageCounts.evaluated) evaluated, "
                 + "\(tables.imageCounts.filtered) excluded, \(tables.imageCounts.skipped) skipped -> \(out)")

@@ -24,7 +24,10 @@ struct Run: ParsableCommand {
             Failed samples go to skipped.csv with the file and the reason; manifest.json records versions, the \
             git commit, the model's sha256, the dataset root and counts, the protocol, threads and the OpenBLAS \
             configuration. The tables (summary.csv with 95 % bootstrap intervals, per_class.csv, curves.csv, \
-            summary.md) are rewritten at the end, and `bench merge` combines --shard runs into the same tables.
+            summary.md) are rewritten at the end, and `bench merge` combines --shard runs into the same tables. \
+            Then the gallery's images (--gallery, default 8) are drawn into gallery/ and report.html is written: \
+            the run on one page that opens offline (header, summary with intervals, plots, curves, the maps of \
+            the chosen images, per-class table, skipped samples); `bench report` rebuilds it.
 
             Runs feed the model the whole image squashed to its input size (--policy squash, crop 1), as \
             Chefer's and AG-CAM's evaluation code does, because every protocol compares the map with annotations \
@@ -66,6 +69,14 @@ struct Run: ParsableCommand {
 
     @Option(help: "OpenBLAS threads (default: OpenBLAS's own, all cores).")
     var threads: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Images the report's gallery shows with every method (N, or none).",
+            discussion: "After the tables, the chosen images (where the methods disagree most, and each method's "
+                + "best and worst) go through the model once more and their maps are drawn into gallery/ for "
+                + "report.html."))
+    var gallery: GalleryOption = .standard
 
     @Flag(help: "Print only the final table.")
     var quiet = false
@@ -170,11 +181,18 @@ struct Run: ParsableCommand {
         let tables = try RunReport.write(
             rows: directory.rows, histograms: directory.histograms, manifest: try manifest.data(finished: nil),
             to: folder)
+        if interrupt.received == nil && gallery.count > 0 {
+            try drawGallery(run: run, tables: tables, interrupt: interrupt)
+        }
         let done = indices.filter { directory.completed.contains($0) }.count
         let finished = RunManifest.Finished(
             complete: done == indices.count, seconds: Date().timeIntervalSince(start), progress: last,
             peakResidentMiB: ResourceUsage.peakResidentMiB(), imagesDone: done)
-        try directory.writeManifest(manifest.data(finished: finished))
+        let finishedManifest = try manifest.data(finished: finished)
+        try directory.writeManifest(finishedManifest)
+        try RunReport.writePage(
+            tables: tables, rows: directory.rows, manifest: finishedManifest, folder: folder,
+            galleryCount: gallery.count)
         let markdown = try String(contentsOf: folder.appendingPathComponent("summary.md"), encoding: .utf8)
         print(markdown)
         withExtendedLifetime(lock) {}
@@ -197,6 +215,26 @@ struct Run: ParsableCommand {
                 "every one of the \(tables.imageCounts.skipped) images was skipped; the reasons are in "
                     + "\(outPath)/\(RunDirectory.skippedName)")
             throw ExitCode(RunExit.everySampleSkipped)
+        }
+    }
+
+    /// The gallery pass: the images the report shows go through the model once more and their pictures are
+    /// drawn into `gallery/` (those already drawn are kept).
+    func drawGallery(run: BenchmarkRun, tables: RunTables, interrupt: InterruptFlag) throws {
+        let selection = GallerySelection(
+            rows: run.directory.rows, evaluation: run.setup.evaluation, count: gallery.count)
+        let requests = selection.overlays
+        guard !requests.isEmpty else { return }
+        let clock = Date()
+        var drawnImages = 0
+        let written = try run.renderGallery(
+            requests, sweepThresholds: tables.optimalSweepThresholds,
+            progress: { done, _ in drawnImages = done }, shouldStop: { interrupt.isSet })
+        if !quiet && written > 0 {
+            Self.log(
+                String(
+                    format: "gallery: %d pictures of %d images in %.1f s (gallery/, shown in report.html)", written,
+                    drawnImages, Date().timeIntervalSince(clock)))
         }
     }
 

@@ -29,6 +29,10 @@ public struct RegressionGate: Sendable {
         public var run: Double
         /// The one-sided 95 % lower bound of the drop (in the metric's "worse" direction).
         public var dropLowerBound: Double
+        /// The two-sided 95 % bootstrap interval of the change, run minus baseline (NaN for the failure counts,
+        /// which are compared without resampling).
+        public var changeLow: Double = .nan
+        public var changeHigh: Double = .nan
         public var tolerance: Double
         public var pairedImages: Int
         public var isRegression: Bool
@@ -146,6 +150,7 @@ public struct RegressionGate: Sendable {
         let baseValue = value(basePairs, all)
         let runValue = value(runPairs, all)
         let lowerBound: Double
+        var change = (low: Double.nan, high: Double.nan)
         if key.isFailureCount {
             // A failure count is compared as it is: its rise on the paired images, with no resampling.
             lowerBound = sign * (baseValue - runValue)
@@ -154,11 +159,17 @@ public struct RegressionGate: Sendable {
                 sign * (value(basePairs, $0) - value(runPairs, $0))
             }.filter { !$0.isNaN }
             lowerBound = drops.isEmpty ? .nan : Bootstrap.percentile(drops, 0.05)
+            if !drops.isEmpty {
+                // The drop is `sign * (baseline - run)`, so the change `run - baseline` is `-sign * drop`.
+                let low = Bootstrap.percentile(drops, 0.025)
+                let high = Bootstrap.percentile(drops, 0.975)
+                change = sign > 0 ? (-high, -low) : (low, high)
+            }
         }
         return Finding(
             method: key.method, metric: key.metric, direction: key.direction, baseline: baseValue, run: runValue,
-            dropLowerBound: lowerBound, tolerance: tolerance, pairedImages: images.count,
-            isRegression: !lowerBound.isNaN && lowerBound > tolerance, missing: false)
+            dropLowerBound: lowerBound, changeLow: change.low, changeHigh: change.high, tolerance: tolerance,
+            pairedImages: images.count, isRegression: !lowerBound.isNaN && lowerBound > tolerance, missing: false)
     }
 
     struct SeriesKey: Hashable {

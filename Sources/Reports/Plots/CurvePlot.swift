@@ -57,18 +57,17 @@ public struct CurvePlot: Sendable {
         return (low - pad, high + pad)
     }
 
-    /// The plot as an SVG document, or nil when the run has no curves.
-    public var svg: String? {
+    /// The plot as a standalone SVG document (`curves.svg`), or nil when the run has no curves.
+    public var svg: String? { svg(style: .standalone) }
+
+    /// The plot in `style`, or nil when the run has no curves; each point shows its method, step and value on
+    /// hover.
+    public func svg(style: SVGStyle) -> String? {
         guard !panels.isEmpty else { return nil }
         let width = Double(panels.count) * Self.panelWidth + Self.legendWidth
         let legendHeight = 30 + Double(methods.count) * 18
         let height = max(Self.panelHeight, legendHeight)
-        var parts = [
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.number(width))\" "
-                + "height=\"\(Self.number(height))\" viewBox=\"0 0 \(Self.number(width)) \(Self.number(height))\" "
-                + "font-family=\"sans-serif\" font-size=\"11\">",
-            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
-        ]
+        var parts = [style.open(width: width, height: height, label: "perturbation curves")]
         for (position, panel) in panels.enumerated() {
             parts += panelElements(panel, originX: Double(position) * Self.panelWidth)
         }
@@ -112,7 +111,7 @@ public struct CurvePlot: Sendable {
             "<text x=\"\(Self.number((left + right) / 2))\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">"
                 + "\(Self.escape(panel.curve))</text>",
             "<rect x=\"\(Self.number(left))\" y=\"\(Self.number(top))\" width=\"\(Self.number(right - left))\" "
-                + "height=\"\(Self.number(bottom - top))\" fill=\"none\" stroke=\"#444\"/>",
+                + "height=\"\(Self.number(bottom - top))\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"0.7\"/>",
         ]
         for tick in 0...4 {
             let fraction = Double(tick) / 4
@@ -138,21 +137,19 @@ public struct CurvePlot: Sendable {
                 "<polyline fill=\"none\" stroke=\"\(color(of: line.method))\" stroke-width=\"1.5\" "
                     + "points=\"\(coordinates.joined(separator: " "))\"><title>\(Self.escape(line.method))</title>"
                     + "</polyline>")
+            for point in line.points {
+                let (x, y) = Self.position(x: point.x, y: point.y, originX: originX, range: range)
+                parts.append(
+                    "<circle cx=\"\(Self.number(x))\" cy=\"\(Self.number(y))\" r=\"2\" fill=\"\(color(of: line.method))\">"
+                        + "<title>\(Self.escape(line.method)) at \(String(format: "%.2f", point.x)): "
+                        + "\(String(format: "%.4f", point.y))</title></circle>")
+            }
         }
         parts.append("</g>")
         return parts
     }
 
-    /// Coordinates with two decimals, trailing zeros dropped.
-    static func number(_ value: Double) -> String {
-        var text = String(format: "%.2f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
-    }
+    static func number(_ value: Double) -> String { SVGStyle.number(value) }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }
