@@ -6,7 +6,7 @@
 /// filter and the enlarged view are missing.
 enum PageAssets {
     static let style = """
-        :root { color-scheme: light dark; --ink: #1d1f23; --paper: #ffffff; --muted: #5b6270; --rule: #d7dbe2;
+        :root { --ink: #1d1f23; --paper: #ffffff; --muted: #5b6270; --rule: #d7dbe2;
           --band: #f3f5f8; --best: #1b7f3b; --accent: #2a56c6; --bad: #b3261e; --moved: #fff1c2; }
         @media (prefers-color-scheme: dark) {
           :root { --ink: #e6e8ec; --paper: #15171b; --muted: #a3aab6; --rule: #3a3f48; --band: #1f2228;
@@ -40,7 +40,7 @@ enum PageAssets {
         .pair { display: flex; gap: 16px; }
         details summary { cursor: pointer; color: var(--accent); margin: 4px 0; }
         svg.plot { max-width: 100%; height: auto; display: block; margin: 6px 0 12px; }
-        #lightbox { position: fixed; inset: 0; background: rgba(0, 0, 0, 0.85); display: flex; flex-direction: column;
+        #lightbox { position: fixed; top: 0; right: 0; bottom: 0; left: 0; background: rgba(0, 0, 0, 0.85); display: flex; flex-direction: column;
           align-items: center; justify-content: center; z-index: 10; cursor: zoom-out; }
         #lightbox img { max-width: 92vw; max-height: 86vh; width: auto; height: 86vh; image-rendering: pixelated; }
         #lightbox p { color: #fff; margin: 8px; }

@@ -137,15 +137,19 @@ extension RunPage {
     /// Per metric with class entries, a classes x methods table of means x100.
     var perClassSection: [String] {
         guard !tables.perClass.isEmpty else { return [] }
-        var lines = ["<section id=\"per-class\">", "<h2>Per class</h2>"]
-        var metricOrder: [String] = []
+        var lines = [
+            "<section id=\"per-class\">", "<h2>Per class</h2>",
+            "<p class=\"note\">Means x100 over each class's images (per_class.csv); one table per metric.</p>",
+        ]
         var labels: [String] = []
         var values: [String: RunTables.ClassEntry] = [:]
         for entry in tables.perClass {
-            if !metricOrder.contains(entry.metric) { metricOrder.append(entry.metric) }
             if !labels.contains(entry.label) { labels.append(entry.label) }
             values["\(entry.metric)|\(entry.label)|\(entry.method)"] = entry
         }
+        // The score metrics in the summary's order; the counts are in the header and the count table.
+        let present = Set(tables.perClass.map(\.metric))
+        let metricOrder = scoreMetrics.map(\.id).filter { present.contains($0) }
         labels.sort()
         for (position, metric) in metricOrder.enumerated() {
             lines.append(

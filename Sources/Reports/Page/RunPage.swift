@@ -67,6 +67,7 @@ public struct RunPage {
             "<head>",
             "<meta charset=\"utf-8\"/>",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>",
+            "<meta name=\"color-scheme\" content=\"light dark\"/>",
             "<meta name=\"generator\" content=\"\(HTMLText.escape(facts.lines.first { $0.label == "tool" }?.value ?? "bench"))\"/>",
             "<title>\(HTMLText.escape(facts.title))</title>",
             "<style>/*<![CDATA[*/\n\(PageAssets.style)\n/*]]>*/</style>",

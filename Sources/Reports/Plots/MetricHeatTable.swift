@@ -45,7 +45,8 @@ public struct MetricHeatTable: Sendable {
     /// The heat-table in `style`, or nil when the run has no summary values.
     public func svg(style: SVGStyle) -> String? {
         guard !methods.isEmpty, !metrics.isEmpty else { return nil }
-        let width = Self.nameWidth + Double(metrics.count) * Self.cellWidth + 10
+        // Wide enough for the legend line under a table of few columns.
+        let width = max(Self.nameWidth + Double(metrics.count) * Self.cellWidth + 10, 700)
         let height = Self.headerHeight + Double(methods.count) * Self.cellHeight + 24
         var parts = [style.open(width: width, height: height, label: "methods by metrics, means x100")]
         for (column, metric) in metrics.enumerated() {
