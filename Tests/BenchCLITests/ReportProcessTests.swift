@@ -116,6 +116,25 @@ struct ReportProcessTests {
         #expect(resumed.galleryPictures == complete.galleryPictures)
     }
 
+    @Test("the pictures drawn from the maps kept during the run equal those of a second pass through the model")
+    func keptMapsEqualSecondPass() throws {
+        let folder = BenchProcess.temporaryFolder("report-kept")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = Self.common.filter { $0 != "--quiet" } + ["--out", folder.path]
+        let first = try BenchProcess.run(arguments)
+        #expect(first.status == 0 && first.standardError.contains("(0 passed through the model again)"), "\(first.standardError)")
+        let index = GalleryIndex(folder: folder)
+        let pictures = try index.entries.filter { !$0.file.isEmpty }.map { try BenchProcess.contents(folder, $0.file) }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(GalleryIndex.folderName))
+        // Every image is done, so this process evaluates none and draws the gallery by the second pass.
+        let second = try BenchProcess.run(arguments)
+        #expect(second.status == 0 && !second.standardError.contains("(0 passed"), "\(second.standardError)")
+        let again = GalleryIndex(folder: folder)
+        #expect(again.entries.map { "\($0)" } == index.entries.map { "\($0)" })
+        let redrawn = try again.entries.filter { !$0.file.isEmpty }.map { try BenchProcess.contents(folder, $0.file) }
+        #expect(redrawn == pictures)
+    }
+
     @Test("merged shards show the gallery of the unsplit run")
     func mergedGalleryEqualsOneRun() throws {
         let base = BenchProcess.temporaryFolder("report-merge")
