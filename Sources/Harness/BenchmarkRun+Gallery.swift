@@ -127,7 +127,8 @@ extension BenchmarkRun {
                 let binarization = Self.galleryBinarization(
                     map, evaluation: setup.evaluation, sweep: sweepThresholds[method])
                 try write(
-                    GalleryPicture.overlay(map: map.values, on: kept.picture, truth: kept.truth, region: binarization?.mask),
+                    GalleryPicture.overlay(
+                        map: map.values, on: kept.picture, truth: kept.truth, region: binarization?.mask),
                     to: file)
                 entry.threshold = binarization?.fraction ?? .nan
             } else {
@@ -163,7 +164,8 @@ extension BenchmarkRun {
         String(
             id.unicodeScalars.map { scalar -> Character in
                 let allowed =
-                    scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                    scalar.isASCII
+                    && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
                 return allowed ? Character(scalar) : "_"
             })
     }

@@ -59,7 +59,9 @@ final class GalleryTracker {
 
     /// Whether `candidate` takes the place of `current` as the best (`higher`) or worst value: a strictly
     /// better value, or the same value at a lower index, as ``GallerySelection`` breaks ties.
-    static func replaces(_ candidate: (index: Int, value: Double), _ current: (index: Int, value: Double)?, higher: Bool)
+    static func replaces(
+        _ candidate: (index: Int, value: Double), _ current: (index: Int, value: Double)?, higher: Bool
+    )
         -> Bool
     {
         guard let current else { return true }
@@ -74,7 +76,8 @@ final class GalleryTracker {
         let sharedIndices = Set(shared.map(\.index))
         for (index, image) in kept {
             if sharedIndices.contains(index) { continue }
-            let needed = image.maps.filter { method, _ in best[method]?.index == index || worst[method]?.index == index }
+            let needed = image.maps.filter { method, _ in best[method]?.index == index || worst[method]?.index == index
+            }
             if needed.isEmpty {
                 kept.removeValue(forKey: index)
             } else if needed.count != image.maps.count {
