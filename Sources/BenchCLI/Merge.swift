@@ -29,8 +29,11 @@ struct Merge: ParsableCommand {
     @Option(help: "The merged run folder to write (must not hold another run).")
     var out: String
 
-    @Option(help: "Images report.html's gallery shows with every method, among the shards' pictures (N or none).")
-    var gallery: GalleryOption = .standard
+    @Option(
+        help: ArgumentHelp(
+            "Images report.html's gallery shows with every method, among the shards' pictures (N or none).",
+            discussion: "Default: the shards' own --gallery, as the first shard's manifest records it."))
+    var gallery: GalleryOption?
 
     func validate() throws {
         guard !shards.isEmpty else { throw ValidationError("Give at least one shard folder.") }
@@ -48,8 +51,12 @@ struct Merge: ParsableCommand {
         let manifests = try ShardSet.check(shards)
         let rows = try RunMerge.rows(of: folders)
         let merged = try RunDirectory(outURL)
-        var reasons: [Int: SkippedSample] = [:]
-        for sample in folders.flatMap({ SkippedSample.read(folder: $0) }) { reasons[sample.index] = sample }
+        // Every line of the shards' skipped.csv, by image: a skipped sample's reason and the methods that failed
+        // on an evaluated image, written again in dataset order beside their blocks, as one run writes them.
+        var problems: [Int: [SkippedSample]] = [:]
+        for sample in folders.flatMap({ SkippedSample.read(folder: $0) }) {
+            problems[sample.index, default: []].append(sample)
+        }
         // The shards' histogram lines go first, in batches, as a run writes an image's lines before its block.
         var batch: [SweepHistogram] = []
         try RunMerge.forEachHistogram(of: folders) { histogram throws(ReportError) in
@@ -67,7 +74,12 @@ struct Merge: ParsableCommand {
                 continue
             }
             let status = ImageStatus(rawValue: row.value) ?? .evaluated
-            if status == .skipped, let reason = reasons[row.index] {
+            var lines = problems[row.index] ?? []
+            let reason = status == .skipped ? lines.popLast() : nil
+            for line in lines {
+                try merged.recordFailure(index: line.index, imageID: line.imageID, path: line.path, reason: line.reason)
+            }
+            if let reason {
                 try merged.appendSkipped(
                     index: row.index, imageID: reason.imageID, path: reason.path, reason: reason.reason)
             } else {
@@ -88,7 +100,8 @@ struct Merge: ParsableCommand {
             rows: merged.rows, histograms: try RunDirectory(outURL).histograms, manifest: manifest, to: outURL)
         try GalleryIndex.merge(shards: folders, into: outURL)
         try RunReport.writePage(
-            tables: tables, rows: merged.rows, manifest: manifest, folder: outURL, galleryCount: gallery.count)
+            tables: tables, rows: merged.rows, manifest: manifest, folder: outURL,
+            galleryCount: gallery?.count ?? RunReport.galleryCount(manifest: manifest))
         print(
             "merged \(shards.count) shards: \(tables.imageCounts.evaluated) evaluated, "
                 + "\(tables.imageCounts.filtered) excluded, \(tables.imageCounts.skipped) skipped -> \(out)")

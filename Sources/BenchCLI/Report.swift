@@ -12,7 +12,8 @@ struct Report: ParsableCommand {
             <metric>_distribution.svg) from the folder's files alone, with no model pass: per_image.csv, \
             manifest.json, skipped.csv and the pictures a run drew into gallery/. The page opens offline from \
             disk: one HTML file with its style, a small script and inline SVG plots, the pictures linked by \
-            relative path (so --out must be inside RUN for them to show).
+            relative path (a page written elsewhere with --out links them from where it is, and leaves RUN \
+            untouched; move it and the links break).
 
             bench report --compare BASELINE RUN [--out FILE] writes the regression gate's view as a page \
             (default RUN/compare.html): each method and metric's paired difference with its 95 % bootstrap \
@@ -20,8 +21,8 @@ struct Report: ParsableCommand {
             side where both folders hold their pictures. It pairs and tolerates as `bench gate` does and exits 0 \
             whatever it finds; use `bench gate` to fail a CI step.
 
-            Exit status: 0 written; 1 a folder that cannot be read (no per_image.csv, a damaged block, an unknown \
-            protocol); 3 runs that cannot be compared; 64 invalid options.
+            Exit status: 0 written; 1 a folder that cannot be read (a damaged block, an unknown protocol, an I/O \
+            error); 3 runs that cannot be compared; 64 invalid options, also a folder without per_image.csv.
             """)
 
     @Option(help: "Write the page comparing this baseline run folder with RUN.")
@@ -33,8 +34,11 @@ struct Report: ParsableCommand {
     @Option(help: "The page to write (default RUN/report.html, or RUN/compare.html with --compare).")
     var out: String?
 
-    @Option(help: "Images the gallery shows with every method, among those the folder holds pictures of (N or none).")
-    var gallery: GalleryOption = .standard
+    @Option(
+        help: ArgumentHelp(
+            "Images the gallery shows with every method, among those the folder holds pictures of (N or none).",
+            discussion: "Default: the run's own --gallery, as its manifest records it."))
+    var gallery: GalleryOption?
 
     @Option(
         name: .customLong("tolerance"),
@@ -51,6 +55,9 @@ struct Report: ParsableCommand {
         }
         if moved < 0 { throw ValidationError("--moved must be 0 or more.") }
         if compare == nil && !tolerances.isEmpty { throw ValidationError("--tolerance needs --compare.") }
+        if compare != nil && gallery != nil {
+            throw ValidationError("--gallery applies to a run's page, not to --compare (which shows the moved images).")
+        }
         _ = try Gate.parseTolerances(tolerances)
     }
 
@@ -59,7 +66,7 @@ struct Report: ParsableCommand {
         guard let baseline = compare else {
             let start = Date()
             let page = try RunReport.rebuild(
-                folder: folder, galleryCount: gallery.count, pageURL: out.map { URL(fileURLWithPath: $0) })
+                folder: folder, galleryCount: gallery?.count, pageURL: out.map { URL(fileURLWithPath: $0) })
             print(String(format: "report: %@ (%.2f s)", page.path, Date().timeIntervalSince(start)))
             return
         }

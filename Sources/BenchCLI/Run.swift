@@ -25,7 +25,7 @@ struct Run: ParsableCommand {
             git commit, the model's sha256, the dataset root and counts, the protocol, threads and the OpenBLAS \
             configuration. The tables (summary.csv with 95 % bootstrap intervals, per_class.csv, curves.csv, \
             summary.md) are rewritten at the end, and `bench merge` combines --shard runs into the same tables. \
-            Then the gallery's images (--gallery, default 8) are drawn into gallery/ and report.html is written: \
+            Then the gallery's pictures (--gallery, default 8 images) are drawn into gallery/ and report.html is written: \
             the run on one page that opens offline (header, summary with intervals, plots, curves, the maps of \
             the chosen images, per-class table, skipped samples); `bench report` rebuilds it.
 
@@ -73,9 +73,9 @@ struct Run: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Images the report's gallery shows with every method (N, or none).",
-            discussion: "After the tables, the chosen images (where the methods disagree most, and each method's "
-                + "best and worst) go through the model once more and their maps are drawn into gallery/ for "
-                + "report.html."))
+            discussion: "The chosen images (where the methods disagree most, and each method's best and worst) have "
+                + "their maps kept during the run and drawn into gallery/ for report.html at the end; images "
+                + "evaluated before a resume go through the model once more for it."))
     var gallery: GalleryOption = .standard
 
     @Flag(help: "Print only the final table.")
@@ -134,10 +134,12 @@ struct Run: ParsableCommand {
         // Everything that can refuse the run is checked before the folder exists.
         try BenchmarkRun.check(setup)
         let outPath = out ?? (isDemo ? "runs/demo" : "runs/\(adapter)-\(evaluation.name)")
-        let manifest = try RunManifest(
+        var manifest = try RunManifest(
             dataset: dataset, datasetName: adapter, datasetRoot: root, model: loaded, evaluation: evaluation,
             methods: methods, indices: indices, limit: limit, shard: try parsedShard().map { "\($0.index)/\($0.count)" }
         )
+        // Not an identity setting (the gallery changes no table): `bench report` reads it as its default.
+        manifest.description[RunReport.galleryKey] = gallery.count
         let folder = URL(fileURLWithPath: outPath)
         let createdFolder = try Self.createFolder(folder)
         let lock: RunLock
@@ -182,7 +184,13 @@ struct Run: ParsableCommand {
             rows: directory.rows, histograms: directory.histograms, manifest: try manifest.data(finished: nil),
             to: folder)
         if interrupt.received == nil && gallery.count > 0 {
-            try drawGallery(run: run, tables: tables, interrupt: interrupt)
+            // The gallery is for the page: a picture that cannot be drawn (a full disk, a sample gone since) is a
+            // warning, and the run still finishes with its manifest and page.
+            do {
+                try drawGallery(run: run, tables: tables, interrupt: interrupt)
+            } catch {
+                Self.log("warning: the gallery could not be drawn: \(error); report.html shows what was drawn")
+            }
         }
         let done = indices.filter { directory.completed.contains($0) }.count
         let finished = RunManifest.Finished(
@@ -228,7 +236,7 @@ struct Run: ParsableCommand {
         let clock = Date()
         var drawnImages = 0
         let drawn = try run.renderGallery(
-            requests, sweepThresholds: tables.optimalSweepThresholds,
+            requests,
             progress: { done, _ in drawnImages = done }, shouldStop: { interrupt.isSet })
         if !quiet && drawn.pictures > 0 {
             Self.log(

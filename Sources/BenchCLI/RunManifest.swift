@@ -36,7 +36,7 @@ struct RunManifest {
 
     /// The settings that must match for a folder to be resumed (``identityKeys``).
     let identity: [String: Any]
-    let description: [String: Any]
+    var description: [String: Any]
     let title: String
     let notes: [String]
 

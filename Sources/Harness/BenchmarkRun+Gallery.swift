@@ -14,14 +14,12 @@ extension BenchmarkRun {
     /// Draws the pictures `requests` asks for that the folder's gallery index lacks.
     /// - Parameters:
     ///   - requests: per dataset index, the methods whose pictures are needed (``GallerySelection/overlays``).
-    ///   - sweepThresholds: for a sweep protocol, each method's dataset-level optimal threshold (a fraction of
-    ///     the map's maximum, ``RunTables/optimalSweepThresholds``).
     ///   - progress: called with (images drawn, images to draw) after each image.
     ///   - shouldStop: polled between images; a stopped pass keeps the pictures it finished.
     /// - Returns: the pictures written and how many images went through the model again.
     @discardableResult
     package func renderGallery(
-        _ requests: [(index: Int, methods: [String])], sweepThresholds: [String: Double],
+        _ requests: [(index: Int, methods: [String])],
         progress: (Int, Int) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }
     ) throws -> (pictures: Int, passedAgain: Int) {
         var index = GalleryIndex(folder: directory.url)
@@ -40,9 +38,9 @@ extension BenchmarkRun {
                 request.methods.allSatisfy({ $0 == GalleryIndex.imageMethod || kept.maps[$0] != nil })
             {
                 entries = try draw(
-                    kept, index: request.index, methods: request.methods, sweepThresholds: sweepThresholds)
+                    kept, index: request.index, methods: request.methods)
             } else {
-                entries = try pictures(of: request.index, methods: request.methods, sweepThresholds: sweepThresholds)
+                entries = try pictures(of: request.index, methods: request.methods)
                 passedAgain += 1
             }
             written += entries.filter { !$0.file.isEmpty }.count
@@ -60,7 +58,7 @@ extension BenchmarkRun {
     }
 
     /// One image's pictures by a second pass through the model: the maps the run scored, made again.
-    func pictures(of datasetIndex: Int, methods methodIDs: [String], sweepThresholds: [String: Double]) throws
+    func pictures(of datasetIndex: Int, methods methodIDs: [String]) throws
         -> [GalleryIndex.Entry]
     {
         let evaluation = setup.evaluation
@@ -106,26 +104,25 @@ extension BenchmarkRun {
                 notes[methodID] = "method failed: \(error)"
             }
         }
-        return try draw(kept, index: datasetIndex, methods: methodIDs, sweepThresholds: sweepThresholds, notes: notes)
+        return try draw(kept, index: datasetIndex, methods: methodIDs, notes: notes)
     }
 
     /// Writes the pictures of `methods` (and of the image itself when listed) from a kept image's maps; a method
     /// without a map gets an entry without a file and its note.
     func draw(
-        _ kept: GalleryTracker.KeptImage, index datasetIndex: Int, methods: [String], sweepThresholds: [String: Double],
+        _ kept: GalleryTracker.KeptImage, index datasetIndex: Int, methods: [String],
         notes: [String: String] = [:]
     ) throws -> [GalleryIndex.Entry] {
         var entries: [GalleryIndex.Entry] = []
         for method in methods {
-            let file = GalleryIndex.file(index: datasetIndex, method: Self.fileSafe(method))
+            let file = GalleryIndex.file(index: datasetIndex, method: method)
             var entry = GalleryIndex.Entry(
                 index: datasetIndex, imageID: kept.imageID, label: kept.label, method: method, file: file,
                 threshold: .nan)
             if method == GalleryIndex.imageMethod {
                 try write(GalleryPicture.image(kept.picture, truth: kept.truth), to: file)
             } else if let map = kept.maps[method] {
-                let binarization = Self.galleryBinarization(
-                    map, evaluation: setup.evaluation, sweep: sweepThresholds[method])
+                let binarization = Self.galleryBinarization(map, evaluation: setup.evaluation)
                 try write(
                     GalleryPicture.overlay(
                         map: map.values, on: kept.picture, truth: kept.truth, region: binarization?.mask),
@@ -141,33 +138,17 @@ extension BenchmarkRun {
     }
 
     /// The map binarised at the protocol's threshold, with that threshold as a fraction of 1 (levels / 255);
-    /// for a sweep, at the method's optimal threshold (nil when unknown).
-    static func galleryBinarization(_ map: ScoreMap, evaluation: EvaluationProtocol, sweep: Double?) -> (
+    /// nil under a sweep, whose thresholds are all of them and whose optimum is dataset-level: an outline at a
+    /// run's optimum would differ between a run and its merged shards.
+    static func galleryBinarization(_ map: ScoreMap, evaluation: EvaluationProtocol) -> (
         mask: BinaryMask, fraction: Double
     )? {
-        let policy: ThresholdPolicy
-        if case .sweep = evaluation.threshold {
-            guard let sweep else { return nil }
-            policy = .fixedOfMaximum(sweep)
-        } else {
-            policy = evaluation.threshold
-        }
-        let binarization = policy.binarize(map)
-        switch policy {
-        case .otsu, .fixedOfMaximum, .sweep: return (binarization.mask, binarization.threshold / 255)
+        let binarization = evaluation.threshold.binarize(map)
+        switch evaluation.threshold {
+        case .sweep: return nil
+        case .otsu, .fixedOfMaximum: return (binarization.mask, binarization.threshold / 255)
         case .mean, .fixed: return (binarization.mask, binarization.threshold)
         }
-    }
-
-    /// A method id as a file name: characters other than ASCII letters, digits, `.`, `-` and `_` become `_`.
-    static func fileSafe(_ id: String) -> String {
-        String(
-            id.unicodeScalars.map { scalar -> Character in
-                let allowed =
-                    scalar.isASCII
-                    && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
-                return allowed ? Character(scalar) : "_"
-            })
     }
 
     /// Writes a picture as a JPEG (quality 85: a 224 x 224 picture in about 12 KB) atomically.

@@ -72,7 +72,7 @@ package final class BenchmarkRun {
 
     /// Checks that the model, preprocessing and protocol fit the dataset; throws ``SetupError`` otherwise.
     /// - Parameter galleryCount: the images the report's gallery shows with every method (0 for none); their
-    ///   maps are kept while the run goes, for ``renderGallery(_:sweepThresholds:progress:shouldStop:)``.
+    ///   maps are kept while the run goes, for ``renderGallery(_:progress:shouldStop:)``.
     package init(setup: Setup, directory: RunDirectory, galleryCount: Int = 0) throws {
         perturbationRunner = try Self.check(setup)
         self.setup = setup

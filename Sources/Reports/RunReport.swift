@@ -54,6 +54,16 @@ public enum RunReport {
     public static let heatTableName = "metrics_heatmap.svg"
     /// Images shown with every method in the gallery unless `--gallery` says otherwise.
     public static let defaultGalleryCount = 8
+    /// The manifest key holding the run's `--gallery` count, the default of `bench report` and `bench merge`.
+    public static let galleryKey = "gallery"
+
+    /// The gallery count the manifest records, or ``defaultGalleryCount`` when it records none.
+    public static func galleryCount(manifest: Data?) -> Int {
+        guard let manifest, let object = try? JSONSerialization.jsonObject(with: manifest) as? [String: Any],
+            let count = object[galleryKey] as? Int, count >= 0
+        else { return defaultGalleryCount }
+        return count
+    }
 
     /// Writes `report.html`, `metrics_heatmap.svg` and the ranking metric's `<metric>_distribution.svg` into
     /// `folder` from the run's rows, its tables and what the folder holds (`skipped.csv`, `gallery/`).
@@ -63,14 +73,18 @@ public enum RunReport {
         tables: RunTables, rows: [ResultRow], manifest: Data?, folder: URL,
         galleryCount: Int = defaultGalleryCount, pageURL: URL? = nil
     ) throws(ReportError) -> URL {
+        let pageFolder = pageURL?.deletingLastPathComponent() ?? folder
+        let runPath = RelativePath.from(pageFolder, to: folder)
         let page = RunPage(
             tables: tables, rows: rows, manifest: manifest, skipped: SkippedSample.read(folder: folder),
-            gallery: GalleryIndex(folder: folder), galleryCount: galleryCount)
+            gallery: GalleryIndex(folder: folder), galleryCount: galleryCount,
+            linkBase: runPath.isEmpty ? "" : runPath + "/")
         var files: [(URL, String)] = [(pageURL ?? folder.appendingPathComponent(pageName), page.html)]
-        if let heat = MetricHeatTable(tables).svg(style: .standalone) {
+        // A page written elsewhere (`bench report --out`) leaves the run folder as it is.
+        if pageURL == nil, let heat = MetricHeatTable(tables).svg(style: .standalone) {
             files.append((folder.appendingPathComponent(heatTableName), heat))
         }
-        if let metric = GallerySelection.rankingMetric(of: tables.evaluation) {
+        if pageURL == nil, let metric = GallerySelection.rankingMetric(of: tables.evaluation) {
             let plot = ScoreDistributionPlot(rows: rows, metric: metric)
             if let svg = plot.svg(style: .standalone) {
                 files.append((folder.appendingPathComponent(plot.fileName), svg))
@@ -88,13 +102,14 @@ public enum RunReport {
 
     /// Rebuilds the page of a finished run folder from its files alone (no model pass): reads the rows and the
     /// manifest, computes the tables and writes the page and the plots.
-    /// - Parameter pageURL: where to write the page (default `report.html` in the folder); relative links to
-    ///   the folder's pictures assume the page sits in the folder.
+    /// - Parameter pageURL: where to write the page (default `report.html` in the folder, with the plots); the
+    ///   pictures are linked relative to it, and a page elsewhere leaves the folder untouched.
     /// - Throws: ``ReportError`` for a folder that is not a readable run (no rows, a damaged block, an unknown
     ///   protocol).
     @discardableResult
+    /// - Parameter galleryCount: the gallery's images; nil for the count the run's manifest records.
     public static func rebuild(
-        folder: URL, galleryCount: Int = defaultGalleryCount, pageURL: URL? = nil
+        folder: URL, galleryCount: Int? = nil, pageURL: URL? = nil
     ) throws(ReportError) -> URL {
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(RunDirectory.perImageName).path)
         else {
@@ -111,7 +126,7 @@ public enum RunReport {
         let tables = RunTables(
             rows: directory.rows, evaluation: try evaluation(manifest: manifest), histograms: directory.histograms)
         return try writePage(
-            tables: tables, rows: directory.rows, manifest: manifest, folder: folder, galleryCount: galleryCount,
-            pageURL: pageURL)
+            tables: tables, rows: directory.rows, manifest: manifest, folder: folder,
+            galleryCount: galleryCount ?? Self.galleryCount(manifest: manifest), pageURL: pageURL)
     }
 }

@@ -57,9 +57,6 @@ public struct RunTables: Sendable {
     public private(set) var curves: [CurvePoint] = []
     /// The metrics computed from sweeps (dataset-level, without intervals), for the tables' notes.
     public private(set) var sweepMetrics: Set<String> = []
-    /// Under a sweep protocol, each method's optimal threshold (a fraction of the map's maximum, the first best
-    /// of MaxBoxAcc at IoU 50, or at the protocol's first IoU threshold without 50), for the gallery's outlines.
-    public private(set) var optimalSweepThresholds: [String: Double] = [:]
     /// Images by status: evaluated, filtered out by the protocol, skipped as unreadable.
     public private(set) var imageCounts: (evaluated: Int, filtered: Int, skipped: Int) = (0, 0, 0)
 
@@ -103,12 +100,6 @@ public struct RunTables: Sendable {
         for method in methods {
             guard let methodValues = values[method], let methodRowIDs = rowIDs[method] else { continue }
             let sweeps = sweepAccumulator(methodValues: methodValues)
-            if let sweeps, sweeps.imageCount > 0 {
-                let optima = sweeps.maxBoxAccuracyFractions()
-                if let optimum = optima.first(where: { $0.iouThreshold == 50 }) ?? optima.first {
-                    optimalSweepThresholds[method] = sweeps.thresholds[optimum.thresholdIndex]
-                }
-            }
             for metric in evaluation.tableMetrics {
                 append(
                     metric, method: method, values: methodValues, sweeps: sweeps, histograms: histograms,

@@ -96,8 +96,42 @@ struct ReportProcessTests {
         #expect(try BenchProcess.run(["report", folder.path, "--out", other.path, "--gallery", "none"]).status == 0)
         let check = try Self.check(folder, page: "other.html")
         #expect(check.galleryPictures.isEmpty)
+        #expect(!check.references.contains { $0.hasPrefix("gallery/") }, "--gallery none shows no extremes either")
+        // A page written outside the folder links the folder's pictures from where it is.
+        let elsewhere = folder.deletingLastPathComponent().appendingPathComponent(
+            "elsewhere-\(folder.lastPathComponent)")
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let away = elsewhere.appendingPathComponent("page.html")
+        #expect(try BenchProcess.run(["report", folder.path, "--out", away.path]).status == 0)
+        let awayCheck = try Self.check(elsewhere, page: "page.html")
+        #expect(awayCheck.galleryPictures.count == 2 * 4)
+        #expect(awayCheck.galleryPictures.allSatisfy { $0.hasPrefix("../\(folder.lastPathComponent)/gallery/") })
         let refused = try BenchProcess.run(["report", folder.appendingPathComponent("gallery").path])
         #expect(refused.status == 64 && refused.standardError.contains("no per_image.csv"), "\(refused.standardError)")
+    }
+
+    @Test(
+        "every protocol's page is valid and carries summary.csv's values",
+        arguments: ["agc2024", "chefer2021", "wsoleval", "coporan2025"])
+    func protocolPages(protocolName: String) throws {
+        let folder = BenchProcess.temporaryFolder("report-\(protocolName)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.run(
+            ["--protocol", protocolName, "--methods", "rollout,gae", "--limit", "6", "--gallery", "2", "--quiet"],
+            into: folder)
+        let check = try Self.check(folder)
+        let cells = Set(check.cells.map { "\($0.method)|\($0.metric)|\($0.value)" })
+        let summary = try Self.summary(folder)
+        #expect(!summary.isEmpty)
+        for entry in summary {
+            #expect(cells.contains("\(entry.method)|\(entry.metric)|\(entry.mean)"), "\(entry) is not on the page")
+        }
+        #expect(check.galleryPictures.count == 2 * 3)
+        if protocolName == "wsoleval" {
+            #expect(
+                GalleryIndex(folder: folder).entries.allSatisfy { $0.threshold.isNaN }, "a sweep outlines no region")
+        }
     }
 
     @Test("after a stop in the gallery pass, the same command draws the rest and shows the same gallery")

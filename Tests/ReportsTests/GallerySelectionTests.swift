@@ -78,4 +78,32 @@ struct GallerySelectionTests {
         #expect(selection.shared == [0, 1, 2] && selection.extremes.isEmpty)
         #expect(GallerySelection.rankingMetric(of: .chefer2021) == .cheferAveragePrecision)
     }
+
+    @Test(
+        "picture names: a plain id as it is; any other id with its hash, so no two ids and no method and the image share a file",
+        arguments: [
+            ("gae", "gae"), ("a/b", "a_b-"), ("center:sigma=0.05", "center_sigma_0.05-"), (".hidden", ".hidden-"),
+            ("_x", "_x-"),
+        ])
+    func pictureNames(id: String, expected: String) {
+        let name = GalleryIndex.fileName(method: id)
+        if expected.hasSuffix("-") {
+            #expect(name.hasPrefix(expected) && name.count > expected.count, "\(name)")
+        } else {
+            #expect(name == expected)
+        }
+        #expect(name != GalleryIndex.fileName(method: GalleryIndex.imageMethod))
+        #expect(GalleryIndex.fileName(method: "a/b") != GalleryIndex.fileName(method: "a_b"))
+    }
+
+    @Test("with a gallery of 0 images, or no pictures of a method, there are no extremes")
+    func noPicturesNoExtremes() {
+        let rows = Self.rows(images: 6, methods: ["a", "b"], seed: 3)
+        #expect(GallerySelection(rows: rows, evaluation: .otsu, count: 0).overlays.isEmpty)
+        let partial = GallerySelection(
+            rows: rows, evaluation: .otsu, count: 2, sharedCandidates: [], methodCandidates: ["a": [1, 4]])
+        #expect(partial.shared.isEmpty)
+        #expect(partial.extremes.map(\.method) == ["a"])
+        #expect(partial.extremes.allSatisfy { [1, 4].contains($0.best) && [1, 4].contains($0.worst) })
+    }
 }

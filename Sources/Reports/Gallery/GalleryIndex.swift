@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// `gallery/index.csv`: the overlays a run folder holds for its report, one line per picture.
 ///
@@ -70,11 +71,29 @@ public struct GalleryIndex: Equatable, Sendable {
         folder.appendingPathComponent(folderName).appendingPathComponent(fileName)
     }
 
-    /// The picture's path inside the run folder: `gallery/<index, 6 digits>/<method>.jpg`.
+    /// The picture's path inside the run folder: `gallery/<index, 6 digits>/<name>.jpg`, where the name is the
+    /// method id when it is a plain file name (ASCII letters, digits, `.`, `-`, `_`, not starting with `_` or
+    /// `.`), and otherwise the id with other characters as `_` and its FNV-1a hash appended, so two ids never
+    /// share a file (`a/b` and `a_b`) and no method takes the image's own `_image.jpg`.
     public static func file(index: Int, method: String) -> String {
         let number = String(index)
         let padded = String(repeating: "0", count: max(0, 6 - number.count)) + number
-        return "\(folderName)/\(padded)/\(method).jpg"
+        return "\(folderName)/\(padded)/\(fileName(method: method)).jpg"
+    }
+
+    static func fileName(method: String) -> String {
+        if method == imageMethod { return method }
+        let plain = method.unicodeScalars.map { scalar -> Character in
+            let allowed =
+                scalar.isASCII
+                && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || "._-".unicodeScalars.contains(scalar))
+            return allowed ? Character(scalar) : "_"
+        }
+        let name = String(plain)
+        if name == method, let first = name.first, first != "_", first != "." { return name }
+        let hash = String(FNV1a64.hash(method), radix: 16)
+        return "\(name)-\(hash)"
     }
 
     /// The entry of one picture, if the folder holds it.
@@ -119,11 +138,25 @@ public struct GalleryIndex: Equatable, Sendable {
             }
         }
         for entry in newEntries {
+            // One line per picture: a note that quotes an error message may hold line breaks.
+            let note = entry.note.split(whereSeparator: \.isNewline).joined(separator: " ")
             text +=
                 CSVLine.encode([
                     String(entry.index), entry.imageID, entry.label, entry.method, entry.file,
-                    entry.threshold.isNaN ? "nan" : "\(entry.threshold)", entry.note,
+                    entry.threshold.isNaN ? "nan" : "\(entry.threshold)", note,
                 ]) + "\n"
+        }
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            let end = try handle.seekToEnd()
+            // A line torn by a kill is completed first, so the new lines start on a line of their own.
+            if end > 0 {
+                try handle.seek(toOffset: end - 1)
+                if try handle.read(upToCount: 1) != Data("\n".utf8) { text = "\n" + text }
+            }
+        } catch {
+            throw .io(path: url.path, reason: error.localizedDescription)
         }
         do {
             let handle = try FileHandle(forWritingTo: url)

@@ -72,13 +72,18 @@ public struct GallerySelection: Equatable, Sendable {
             extremes = []
             return
         }
+        guard count > 0 else {
+            shared = []
+            extremes = []
+            return
+        }
         let spread = pool.map { index in (index: index, spread: Self.standardDeviation(scores[index] ?? [:])) }
         shared = Array(
             spread.sorted { $0.spread != $1.spread ? $0.spread > $1.spread : $0.index < $1.index }
                 .prefix(max(count, 0)).map(\.index))
         extremes = methods.compactMap { method in
             let scored = scores.compactMap { index, values -> (index: Int, value: Double)? in
-                guard evaluated.contains(index), methodCandidates?[method]?.contains(index) ?? true,
+                guard evaluated.contains(index), methodCandidates.map({ $0[method]?.contains(index) ?? false }) ?? true,
                     let value = values[method]
                 else { return nil }
                 return (index, value)
@@ -92,17 +97,20 @@ public struct GallerySelection: Equatable, Sendable {
     }
 
     /// Every (image, method) overlay the selection needs: each shared image with every method, each extreme
-    /// with its method; per image, the methods in run order.
+    /// with its method; per image, the methods in run order. Images come in rank order (the shared images
+    /// first, most disagreement first, then the extremes in method order), so a gallery pass stopped early has
+    /// drawn the images the page shows first.
     public var overlays: [(index: Int, methods: [String])] {
+        var order: [Int] = shared
         var needed: [Int: Set<String>] = [:]
         for index in shared { needed[index] = Set(methods) }
         for extreme in extremes {
-            needed[extreme.best, default: []].insert(extreme.method)
-            needed[extreme.worst, default: []].insert(extreme.method)
+            for index in [extreme.best, extreme.worst] {
+                if needed[index] == nil { order.append(index) }
+                needed[index, default: []].insert(extreme.method)
+            }
         }
-        return needed.keys.sorted().map { index in
-            (index, methods.filter { needed[index]?.contains($0) ?? false })
-        }
+        return order.map { index in (index, methods.filter { needed[index]?.contains($0) ?? false }) }
     }
 
     /// The population standard deviation of an image's values across methods; 0 below two methods.

@@ -32,12 +32,20 @@ public struct ComparePage {
         let runManifest = try? Data(contentsOf: run.appendingPathComponent(RunDirectory.manifestName))
         let evaluation = try? RunReport.evaluation(manifest: baselineManifest)
         let metric = evaluation.flatMap(GallerySelection.rankingMetric(of:))
-        let moved = metric.map { movedImages(baselineRows, runRows, metric: $0, count: movedCount) } ?? []
+        let ranked = metric.map { movedImages(baselineRows, runRows, metric: $0, count: Int.max) } ?? []
+        let baselineGallery = GalleryIndex(folder: baseline)
+        let runGallery = GalleryIndex(folder: run)
+        func pictured(_ item: Moved) -> Bool {
+            [(baselineGallery, item.baselineIndex), (runGallery, item.runIndex)].allSatisfy { gallery, index in
+                !(gallery.entry(index: index, method: item.method)?.file.isEmpty ?? true)
+            }
+        }
         var page = Layout(
             comparison: comparison, baselineFacts: RunFacts(manifest: baselineManifest),
             runFacts: RunFacts(manifest: runManifest), baselineFolder: baseline, runFolder: run,
-            baselineGallery: GalleryIndex(folder: baseline), runGallery: GalleryIndex(folder: run),
-            pageFolder: pageFolder, metric: metric, moved: moved, tolerance: gate.defaultTolerance)
+            baselineGallery: baselineGallery, runGallery: runGallery, pageFolder: pageFolder, metric: metric,
+            moved: Array(ranked.prefix(movedCount)), pictured: Array(ranked.filter(pictured).prefix(movedCount)),
+            tolerance: gate.defaultTolerance)
         return ComparePage(comparison: comparison, html: page.render())
     }
 
@@ -82,10 +90,15 @@ public struct ComparePage {
         var pageFolder: URL
         var metric: Metric?
         var moved: [Moved]
+        /// The pairs that moved most among those both galleries hold pictures of.
+        var pictured: [Moved]
         var tolerance: Double
 
         mutating func render() -> String {
-            let title = "\(runFacts.title) against \(baselineFacts.title)"
+            let title =
+                runFacts.title == baselineFacts.title
+                ? "\(runFolder.lastPathComponent) against \(baselineFolder.lastPathComponent): \(runFacts.title)"
+                : "\(runFacts.title) against \(baselineFacts.title)"
             var page = [
                 "<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\"/>",
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>",
@@ -130,7 +143,7 @@ public struct ComparePage {
                 "<section id=\"changes\"><h2>Paired changes</h2>",
                 "<p class=\"note\">Per method and metric on the paired images: baseline and run x100, the change "
                     + "(run - baseline) with its 95 % paired-bootstrap interval, and how much worse it is at the "
-                    + "one-sided 95 % lower bound, the number `bench gate` compares with the tolerance (default "
+                    + "one-sided 95 % lower bound, the number bench gate compares with the tolerance (default "
                     + String(format: "%.2f", tolerance * 100)
                     + "; the failure counts compare their rise, 0 unless given). Highlighted: beyond tolerance or "
                     + "missing.</p>",
@@ -153,7 +166,8 @@ public struct ComparePage {
                         + "<td data-value=\"\(RunTables.format(finding.changeLow))\">"
                         + (finding.changeLow.isNaN
                             ? "\u{2013}"
-                            : String(format: "[%+.2f, %+.2f]", finding.changeLow * 100, finding.changeHigh * 100))
+                            : String(
+                                format: "[%+.2f, %+.2f]", finding.changeLow * 100 + 0, finding.changeHigh * 100 + 0))
                         + "</td>" + Self.number(finding.dropLowerBound, scale: 100, signed: true)
                         + Self.number(finding.tolerance, scale: 100) + "<td data-value=\"\(finding.pairedImages)\">"
                         + "\(finding.pairedImages)</td>"
@@ -164,7 +178,8 @@ public struct ComparePage {
         }
 
         static func number(_ value: Double, scale: Double, signed: Bool = false) -> String {
-            let text = value.isNaN ? "n/a" : String(format: signed ? "%+.2f" : "%.2f", value * scale)
+            // `+ 0` turns a negative zero (a `-sign * drop` of 0) into 0, so no "-0.00" is printed.
+            let text = value.isNaN ? "n/a" : String(format: signed ? "%+.2f" : "%.2f", value * scale + 0)
             return "<td data-value=\"\(RunTables.format(value))\">\(text)</td>"
         }
 
@@ -179,13 +194,30 @@ public struct ComparePage {
             var lines = [
                 "<section id=\"moved\"><h2>Images that moved</h2>",
                 "<p class=\"note\">The \(moved.count) image and method pairs whose per-image "
-                    + "\(HTMLText.escape(metric.id)) changed most; pictures where the run folders' galleries hold "
-                    + "them (`bench report` shows only pictures a run drew).</p>",
+                    + "\(HTMLText.escape(metric.id)) changed most, with each run's picture where its gallery holds "
+                    + "one: a run draws pictures only of the images its own gallery chose, so the second table "
+                    + "lists the pairs that moved most among those both galleries show.</p>",
+            ]
+            lines += table(moved)
+            lines.append("<h3>Moved most among the pictured images</h3>")
+            if pictured.isEmpty {
+                lines.append(
+                    "<p class=\"note\">No image and method pair that moved has a picture in both galleries.</p>")
+            } else {
+                lines += table(pictured)
+            }
+            lines.append("</section>")
+            return lines
+        }
+
+        /// Pairs with their values and both runs' pictures where the galleries hold them.
+        func table(_ items: [Moved]) -> [String] {
+            var lines = [
                 "<div class=\"scroll\"><table><thead><tr><th class=\"text\">image</th><th class=\"text\">method</th>"
                     + "<th>baseline</th><th>run</th><th>change</th><th class=\"text\">baseline picture</th>"
-                    + "<th class=\"text\">run picture</th></tr></thead><tbody>",
+                    + "<th class=\"text\">run picture</th></tr></thead><tbody>"
             ]
-            for item in moved {
+            for item in items {
                 var row =
                     "<tr data-method=\"\(HTMLText.escape(item.method))\"><td class=\"text\">"
                     + "\(HTMLText.escape(item.imageID))</td><td class=\"text\">\(HTMLText.escape(item.method))</td>"
@@ -210,7 +242,7 @@ public struct ComparePage {
                 }
                 lines.append(row + "</tr>")
             }
-            lines.append("</tbody></table></div></section>")
+            lines.append("</tbody></table></div>")
             return lines
         }
     }

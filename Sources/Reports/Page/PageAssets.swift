@@ -46,7 +46,8 @@ enum PageAssets {
         #lightbox p { color: #fff; margin: 8px; }
         @media print { nav, .filter, #lightbox { display: none !important; } body { max-width: none; padding: 0; }
           thead th { position: static; } a { color: inherit; text-decoration: none; }
-          .gallery-image, table, svg { break-inside: avoid; } }
+          .scroll { overflow: visible; } table { font-size: 10px; } th, td { padding: 1px 4px; }
+          th.sortable::after { content: none; } .gallery-image, svg { break-inside: avoid; } }
         """
 
     static let script = """
@@ -84,7 +85,9 @@ enum PageAssets {
             toggles.forEach(function (toggle) { shown[toggle.value] = toggle.checked; });
             document.querySelectorAll("[data-method]").forEach(function (element) {
               var method = element.getAttribute("data-method");
-              if (method in shown) { element.classList.toggle("hidden", !shown[method]); }
+              if (Object.prototype.hasOwnProperty.call(shown, method)) {
+                element.classList.toggle("hidden", !shown[method]);
+              }
             });
           }
           toggles.forEach(function (toggle) { toggle.addEventListener("change", applyFilter); });
@@ -110,6 +113,10 @@ enum PageAssets {
               box.addEventListener("click", function () { box.remove(); });
               document.body.appendChild(box);
             });
+          });
+          // Printing shows every collapsed part (settings, per-class tables, per-image metrics).
+          window.addEventListener("beforeprint", function () {
+            document.querySelectorAll("details").forEach(function (part) { part.open = true; });
           });
           document.addEventListener("keydown", function (event) {
             var box = document.getElementById("lightbox");

@@ -7,10 +7,16 @@ extension RunPage {
         var lines = ["<section id=\"gallery\">", "<h2>Gallery</h2>"]
         guard !selection.shared.isEmpty else {
             lines.append(
-                "<p class=\"note\">No gallery in this folder: run with --gallery N (the default draws 8 images), "
-                    + "or the run evaluated no image.</p>")
+                "<p class=\"note\">No gallery pictures in this folder: the run was made with --gallery none, was "
+                    + "stopped before it drew them (the same command draws them), or evaluated no image.</p>")
             lines.append("</section>")
             return lines
+        }
+        if selection.shared.count < requestedShared {
+            lines.append(
+                "<p class=\"note\"><strong>Incomplete:</strong> \(selection.shared.count) of the "
+                    + "\(requestedShared) chosen images have their pictures (the gallery pass was stopped); the same "
+                    + "command draws the rest.</p>")
         }
         lines.append(
             "<p class=\"note\">\(HTMLText.escape(selectionNote)) \(HTMLText.escape(pictureNote)) "
@@ -34,14 +40,15 @@ extension RunPage {
 
     /// What the outlines mean.
     var pictureNote: String {
-        let threshold: String
+        let size = "\(tables.evaluation.mapSize)x\(tables.evaluation.mapSize)"
         if case .sweep = tables.evaluation.threshold {
-            threshold = "the method's dataset-level optimal threshold (MaxBoxAcc)"
-        } else {
-            threshold = "the protocol's threshold (\(tables.evaluation.threshold.name))"
+            return "Green: the ground truth. The map is the one the run scored, at \(size); no region is outlined, "
+                + "since the protocol scores the map at every threshold of its sweep and its optimum is "
+                + "dataset-level."
         }
-        return "Green: the ground truth; white: the region the map covers at \(threshold); the map is the one the "
-            + "run scored, at \(tables.evaluation.mapSize)x\(tables.evaluation.mapSize)."
+        return "Green: the ground truth; white: the region the map covers at the protocol's threshold "
+            + "(\(tables.evaluation.threshold.name), t as a fraction of the map's range); the map is the one the run "
+            + "scored, at \(size)."
     }
 
     func galleryImage(_ index: Int) -> [String] {
@@ -99,7 +106,7 @@ extension RunPage {
 
     /// A picture that links to itself, which the script enlarges in place.
     func picture(_ file: String, title: String) -> String {
-        let path = Self.href(file)
+        let path = Self.href(linkBase + file)
         return "<a class=\"zoom\" href=\"\(path)\" title=\"\(HTMLText.escape(title))\">"
             + "<img src=\"\(path)\" alt=\"\(HTMLText.escape(title))\" loading=\"lazy\"/></a>"
     }

@@ -27,7 +27,7 @@ extension RunPage {
                         + " (normalised to zeros, scored as finding nothing)") + "</dd>")
         lines.append("</dl>")
         for note in facts.notes { lines.append("<p class=\"note\">\(HTMLText.escape(note))</p>") }
-        lines.append("<details id=\"settings\"><summary>protocol settings</summary>")
+        lines.append("<details id=\"settings\" open=\"open\"><summary>protocol settings</summary>")
         lines.append("<table><thead><tr><th>setting</th><th class=\"text\">value</th></tr></thead><tbody>")
         for (name, value) in facts.protocolSettings {
             lines.append("<tr><td>\(HTMLText.escape(name))</td><td class=\"text\">\(HTMLText.escape(value))</td></tr>")

@@ -136,6 +136,10 @@ extension RunPage {
         ]
     }
 
+    /// The most classes the page lays out per metric (VOC 20, CUB 200); ImageNet's 1000 would make the page tens of
+    /// megabytes, so beyond this the page points to `per_class.csv`.
+    static let perClassLimit = 200
+
     /// Per metric with class entries, a classes x methods table of means x100.
     var perClassSection: [String] {
         guard !tables.perClass.isEmpty else { return [] }
@@ -153,6 +157,13 @@ extension RunPage {
         let present = Set(tables.perClass.map(\.metric))
         let metricOrder = scoreMetrics.map(\.id).filter { present.contains($0) }
         labels.sort()
+        guard labels.count <= Self.perClassLimit else {
+            lines.append(
+                "<p class=\"note\">\(labels.count) classes: more than the page shows (\(Self.perClassLimit)); "
+                    + "per_class.csv has every class.</p>")
+            lines.append("</section>")
+            return lines
+        }
         for (position, metric) in metricOrder.enumerated() {
             lines.append(
                 "<details\(position == 0 ? " open=\"open\"" : "")><summary>\(HTMLText.escape(metric))</summary>")

@@ -20,12 +20,20 @@ public struct RunPage {
     let scores: [Int: [String: [String: Double]]]
     /// Per image, its top-1 correctness, from the `_image` rows.
     let correctness: [Int: Bool]
+    /// What goes before a path inside the run folder to reach it from the page ("" for a page in the folder).
+    let linkBase: String
+    /// The images the gallery was asked to show with every method (the smaller of `--gallery` and the images).
+    let requestedShared: Int
 
     /// The page of a run, its gallery chosen among the pictures the folder holds (``GallerySelection``).
+    /// - Parameter linkBase: the run folder's path as seen from the page's folder, with a trailing `/` ("" when
+    ///   the page is in the run folder), for the pictures' links.
     public init(
         tables: RunTables, rows: [ResultRow], manifest: Data?, skipped: [SkippedSample], gallery: GalleryIndex,
-        galleryCount: Int
+        galleryCount: Int, linkBase: String = ""
     ) {
+        self.linkBase = linkBase
+        requestedShared = GallerySelection(rows: rows, evaluation: tables.evaluation, count: galleryCount).shared.count
         self.facts = RunFacts(manifest: manifest)
         self.tables = tables
         self.rows = rows

@@ -104,8 +104,9 @@ public struct ScoreDistributionPlot: Sendable {
             group +=
                 "<line x1=\"\(x(summary.median))\" y1=\"\(SVGStyle.number(y + 4))\" x2=\"\(x(summary.median))\" "
                 + "y2=\"\(SVGStyle.number(y + Self.rowHeight - 4))\" stroke=\"currentColor\" stroke-width=\"2\"/>"
-            for outlier in summary.outliers {
-                group += "<circle cx=\"\(x(outlier))\" cy=\"\(middle)\" r=\"1.8\" fill=\"currentColor\"/>"
+            // One dot per distinct position: a large run's outliers would otherwise be thousands of circles.
+            for position in Set(summary.outliers.map(x)).sorted() {
+                group += "<circle cx=\"\(position)\" cy=\"\(middle)\" r=\"1.8\" fill=\"currentColor\"/>"
             }
             let meanX = px(summary.mean)
             let meanY = y + Self.rowHeight / 2
