@@ -3,11 +3,12 @@
 # tables equal those of one unsplit run, byte for byte.
 #
 #   tools/slurm/check.sh                     # as root on Debian: installs slurm-wlm and munge when missing
-#   METHODS=all tools/slurm/check.sh         # every method (about 5 min of jobs on 2 cores instead of 20 s)
+#   METHODS=all tools/slurm/check.sh         # every method: 2.5 min of jobs on 2 cores instead of 12 s
 #
 # It installs slurm-wlm and munge from Debian's packages when they are missing (as root), builds bench in
 # release (or takes BENCH), writes a private configuration in a temporary folder (a munge key and socket, a
-# slurm.conf that SLURM_CONF points at, spool, state and logs; nothing under /etc is read or written), starts
+# slurm.conf that SLURM_CONF points at, spool, state and logs; the machine's /etc/slurm and /etc/munge are
+# neither used nor changed), starts
 # munged, slurmctld and slurmd bound to 127.0.0.1, and submits:
 #   - the unsplit reference run, as one job (so it runs beside the shards: the node has `nproc` CPUs),
 #   - the example array, `SHARDS=3 DATASET=demo sbatch --array=0-2 tools/slurm_shards.sh`, one CPU a task,
@@ -27,8 +28,9 @@
 #                      is left alone
 #   TIMEOUT=1800       seconds to wait for the jobs before giving up
 #   KEEP=0             1 keeps the temporary folder
-# Every run uses --threads 1 (one CPU per task) and --gallery none: the gallery's pictures and report.html name
-# the shards and timings, so they are not compared, and skipping them keeps the check short.
+# Every run uses --threads 1 (one CPU a task; the same for all, since OpenBLAS may sum in another order with
+# more threads) and --gallery none (the gallery and report.html are not compared: the page names the shards and
+# timings, as manifest.json does; skipping them keeps the check short).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -90,8 +92,23 @@ chmod 755 "$work"
 mkdir -p "$work/state" "$work/spool" "$work/log" "$work/runs"
 export SLURM_CONF=$work/slurm.conf
 pids=()        # the daemons this script started, stopped in reverse order
+names=()
+# A daemon that died stays a zombie until waited for, and kill -0 still reaches a zombie.
+alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
 jobs_submitted=0
 result=1
+
+# The live processes, other than this script, whose environment names this cluster's configuration.
+leftovers() {
+    local entry pid
+    for entry in /proc/[0-9]*; do
+        pid=${entry#/proc/}
+        { [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ]; } && continue
+        if tr '\0' '\n' <"$entry/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$SLURM_CONF" && alive "$pid"; then
+            echo "$pid"
+        fi
+    done
+}
 
 cleanup() {
     local status=$?
@@ -110,12 +127,25 @@ cleanup() {
         pid=${pids[index]}
         kill -TERM "$pid" 2>/dev/null || continue
         for _ in $(seq 1 20); do
-            kill -0 "$pid" 2>/dev/null || break
+            alive "$pid" || break
             sleep 0.5
         done
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
+    # Had slurmd died before its jobs ended, their slurmstepd and job processes would live on; they are this
+    # cluster's when they carry its SLURM_CONF (slurmd hands its environment on to them).
+    local stray
+    stray=$(leftovers)
+    if [ -n "$stray" ]; then
+        echo "check: stopping what its jobs left running: pids $(echo "$stray" | tr '\n' ' ')" >&2
+        # shellcheck disable=SC2086 # a list of pids
+        kill -TERM $stray 2>/dev/null || true
+        sleep 2
+        stray=$(leftovers)
+        # shellcheck disable=SC2086
+        [ -z "$stray" ] || kill -KILL $stray 2>/dev/null || true
+    fi
     if [ "$KEEP" = 1 ]; then
         echo "check: kept $work (runs, logs, slurm.conf)" >&2
     else
@@ -154,7 +184,7 @@ mungekey --create --keyfile="$work/munge.key"
 munged --foreground --socket="$work/munge.socket" --key-file="$work/munge.key" \
     --pid-file="$work/munged.pid" --seed-file="$work/munged.seed" --log-file="$work/log/munged.log" \
     >"$work/log/munged.out" 2>&1 &
-pids+=($!)
+pids+=($!) names+=(munged)
 for _ in $(seq 1 50); do
     [ -S "$work/munge.socket" ] && break
     sleep 0.1
@@ -208,9 +238,9 @@ EOF
 
 # In the foreground (-D) so that $! is the daemon itself; -c starts from an empty state.
 slurmctld -D -c >"$work/log/slurmctld.out" 2>&1 &
-pids+=($!)
+pids+=($!) names+=(slurmctld)
 slurmd -D -N localhost >"$work/log/slurmd.out" 2>&1 &
-pids+=($!)
+pids+=($!) names+=(slurmd)
 for _ in $(seq 1 60); do
     [ "$(sinfo -h -n localhost -o %T 2>/dev/null)" = idle ] && break
     sleep 1
@@ -229,10 +259,9 @@ if [ -n "$LIMIT" ]; then run_options+=(--limit "$LIMIT"); fi
 
 cluster_start=$(date +%s)
 common=(--parsable --chdir="$repo" --cpus-per-task=1 --mem=1G --time=1:00:00)
-# The reference as a job script of its own: sbatch --wrap would hand the command to sh, which bash's quoting
-# does not suit.
-# Timed by bash, for the cost on one core: user + system seconds, which the other jobs on the node inflate less
-# than the wall time.
+# The reference as a job script of its own (sbatch --wrap would hand the command to sh, which bash's %q quoting
+# does not suit), timed by bash for the cost on one core: user + system seconds, which the jobs beside it inflate
+# less than the wall time.
 {
     echo '#!/bin/bash'
     echo "TIMEFORMAT='cpu seconds: %U user, %S system, %R wall'"
@@ -249,10 +278,12 @@ say "submitted: reference job $reference, array $array (tasks 0-$((SHARDS - 1)))
 
 deadline=$(($(date +%s) + TIMEOUT))
 while [ -n "$(squeue -h -j "$reference,$array,$merge" -o %i 2>/dev/null)" ]; do
-    kill -0 "${pids[1]}" 2>/dev/null || {
-        show_logs
-        fail "slurmctld stopped"
-    }
+    for index in "${!pids[@]}"; do
+        alive "${pids[index]}" || {
+            show_logs
+            fail "${names[index]} stopped"
+        }
+    done
     # Should kill_invalid_depend not have cancelled it yet, a merge that can never start ends the wait.
     if [ "$(squeue -h -j "$merge" -o %r 2>/dev/null)" = DependencyNeverSatisfied ]; then break; fi
     if [ "$(date +%s)" -ge "$deadline" ]; then
@@ -305,8 +336,9 @@ awk -v images="$images" -v wall="$wall" -v methods="$method_count" -v cpu="$cpu"
         images, methods, seconds, wall, seconds / images, 1000 * seconds / images / methods }'
 
 total=$(($(date +%s) - started))
-say "$SHARDS shard tasks + their merge vs one unsplit run: $images images of the demo's val split" \
-    "(${LIMIT:+--limit $LIMIT, }--threads 1), $method_count methods: $METHODS"
+say "$SHARDS shard tasks + their merge vs one unsplit run: $images images of the demo's val split," \
+    "$method_count methods, ${LIMIT:+--limit $LIMIT, }--threads 1 --gallery none"
+say "methods: $METHODS"
 say "wall: ${total} s in all (install ${install_seconds} s, build ${build_seconds} s, jobs ${cluster_seconds} s)"
 if [ "$different" = 0 ]; then
     result=0
