@@ -51,7 +51,8 @@ benchmarks: deps
 	cd benchmarks && swift package benchmark
 
 # Regenerates results/: the demo run (every method, protocol otsu) and every other protocol on the demo's
-# synthetic set, plus the explain sheet of one image that the README shows. Runs from scratch (a run folder would
+# synthetic set, plus the explain sheet of one image that the README shows. Only the demo draws a gallery (2.4 MB
+# of pictures); the other protocols' report.html has none, to keep the repository small. Runs from scratch (a run folder would
 # otherwise resume), about 23 minutes on 2 cores.
 PROTOCOLS = agc2024 chefer2021 wsoleval wsoleval-v1 coporan2025
 results: deps
@@ -59,7 +60,7 @@ results: deps
 	rm -rf results/demo results/synthetic-* results/explain-synth_000009
 	.build/release/bench --out results/demo --quiet
 	for protocol in $(PROTOCOLS); do \
-		.build/release/bench --protocol $$protocol --out results/synthetic-$$protocol --quiet || exit 1; \
+		.build/release/bench --protocol $$protocol --out results/synthetic-$$protocol --gallery none --quiet || exit 1; \
 	done
 	.build/release/bench explain --image .cache/synthetic/JPEGImages/synth_000009.jpg \
 		--out results/explain-synth_000009

@@ -80,7 +80,8 @@ struct Report: ParsableCommand {
             try Data(page.html.utf8).write(to: pageURL, options: .atomic)
             print(
                 "compare: \(pageURL.path) (\(page.comparison.failures.count) of \(page.comparison.findings.count) "
-                    + "method x metric pairs beyond tolerance on \(page.comparison.overlap.pairedImages) paired images)")
+                    + "method x metric pairs beyond tolerance on \(page.comparison.overlap.pairedImages) paired images)"
+            )
         } catch let error as GateError {
             FileHandle.standardError.write(Data("report: cannot compare: \(error)\n".utf8))
             throw ExitCode(Gate.refusedExitCode)

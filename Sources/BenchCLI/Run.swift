@@ -161,7 +161,7 @@ struct Run: ParsableCommand {
                 "warning: \(outPath)/\(RunDirectory.perImageName): \(block); dropped, the image is evaluated again")
         }
         try directory.writeManifest(manifest.data(finished: nil))
-        let run = try BenchmarkRun(setup: setup, directory: directory)
+        let run = try BenchmarkRun(setup: setup, directory: directory, galleryCount: gallery.count)
         let already = indices.filter { directory.completed.contains($0) }.count
         if !quiet {
             Self.log(
@@ -227,14 +227,15 @@ struct Run: ParsableCommand {
         guard !requests.isEmpty else { return }
         let clock = Date()
         var drawnImages = 0
-        let written = try run.renderGallery(
+        let drawn = try run.renderGallery(
             requests, sweepThresholds: tables.optimalSweepThresholds,
             progress: { done, _ in drawnImages = done }, shouldStop: { interrupt.isSet })
-        if !quiet && written > 0 {
+        if !quiet && drawn.pictures > 0 {
             Self.log(
                 String(
-                    format: "gallery: %d pictures of %d images in %.1f s (gallery/, shown in report.html)", written,
-                    drawnImages, Date().timeIntervalSince(clock)))
+                    format: "gallery: %d pictures of %d images (%d passed through the model again) in %.1f s, "
+                        + "in gallery/ for report.html", drawn.pictures, drawnImages, drawn.passedAgain,
+                    Date().timeIntervalSince(clock)))
         }
     }
 

@@ -39,6 +39,8 @@ extension BenchmarkRun {
     struct MethodScores {
         var rows: [(MetricRow, Double)] = []
         var histograms: [SweepHistogram] = []
+        /// The normalised map scored against the ground truth, for the gallery.
+        var map: ScoreMap?
     }
 
     /// Evaluates one image and appends its block; returns the seconds spent in passes and maps.
@@ -72,6 +74,9 @@ extension BenchmarkRun {
         }
         var contexts: [Int: ExplanationContext] = [:]
         var histograms: [SweepHistogram] = []
+        var maps: [String: ScoreMap] = [:]
+        var rankingValues: [String: Double] = [:]
+        let rankingRow = galleryTracker?.metric.map { MetricRow.value($0) }
         for method in setup.methods {
             let methodStart = clock.now
             let outcome = scoreMethod(
@@ -80,8 +85,12 @@ extension BenchmarkRun {
             passTime += clock.now - methodStart
             switch outcome {
             case .success(let scores):
-                for (row, value) in scores.rows { add(method.id, row.id, value) }
+                for (row, value) in scores.rows {
+                    add(method.id, row.id, value)
+                    if let rankingRow, row == rankingRow, !value.isNaN { rankingValues[method.id] = value }
+                }
                 histograms += scores.histograms
+                if galleryTracker != nil { maps[method.id] = scores.map }
             case .failure(let failure):
                 try directory.recordFailure(
                     index: prepared.index, imageID: sample.id, path: sample.imagePath ?? "",
@@ -92,6 +101,12 @@ extension BenchmarkRun {
         try directory.append(
             rows, index: prepared.index, imageID: sample.id, label: targets.labelName, status: .evaluated,
             histograms: histograms)
+        galleryTracker?.offer(
+            index: prepared.index,
+            image: GalleryTracker.KeptImage(
+                imageID: sample.id, label: targets.labelName, picture: galleryPicture(prepared), truth: truth,
+                maps: maps),
+            values: rankingValues)
         return Self.seconds(passTime)
     }
 
@@ -203,6 +218,7 @@ extension BenchmarkRun {
         do {
             if targets.localize, let truth, let heatmap = heatmaps[targets.localizationTarget] {
                 let map = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
+                scores.map = map
                 scores.rows += try MapScoring.metrics(
                     map, truth: truth, evaluation: evaluation, predictedCorrectly: classification.correct)
                 scores.histograms = MapScoring.histograms(

@@ -6,10 +6,10 @@ import Reports
 import ScoreMaps
 import Tensor
 
-/// The gallery pass: after the tables, the images the report shows (``GallerySelection``) go through the model
-/// once more and each needed method's map is drawn (``GalleryPicture``) into `gallery/`, listed in
-/// ``GalleryIndex``. Only the chosen images are passed again, so the gallery costs a handful of images however
-/// long the run; pictures already listed in the folder's index are not drawn again.
+/// The gallery pass: after the tables, the pictures of the images the report shows (``GallerySelection``) are
+/// drawn (``GalleryPicture``) into `gallery/` and listed in ``GalleryIndex``. The maps come from the
+/// ``GalleryTracker`` that kept them during the run; an image it holds nothing for (evaluated before a resume)
+/// goes through the model once more. Pictures already listed in the folder's index are not drawn again.
 extension BenchmarkRun {
     /// Draws the pictures `requests` asks for that the folder's gallery index lacks.
     /// - Parameters:
@@ -18,12 +18,12 @@ extension BenchmarkRun {
     ///     the map's maximum, ``RunTables/optimalSweepThresholds``).
     ///   - progress: called with (images drawn, images to draw) after each image.
     ///   - shouldStop: polled between images; a stopped pass keeps the pictures it finished.
-    /// - Returns: the number of pictures written.
+    /// - Returns: the pictures written and how many images went through the model again.
     @discardableResult
     package func renderGallery(
         _ requests: [(index: Int, methods: [String])], sweepThresholds: [String: Double],
         progress: (Int, Int) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }
-    ) throws -> Int {
+    ) throws -> (pictures: Int, passedAgain: Int) {
         var index = GalleryIndex(folder: directory.url)
         let pending = requests.compactMap { request -> (index: Int, methods: [String])? in
             let missing = ([GalleryIndex.imageMethod] + request.methods).filter {
@@ -32,17 +32,34 @@ extension BenchmarkRun {
             return missing.isEmpty ? nil : (request.index, missing)
         }
         var written = 0
+        var passedAgain = 0
         for (position, request) in pending.enumerated() {
             if shouldStop() { break }
-            let entries = try pictures(of: request.index, methods: request.methods, sweepThresholds: sweepThresholds)
+            let entries: [GalleryIndex.Entry]
+            if let kept = galleryTracker?.kept[request.index],
+                request.methods.allSatisfy({ $0 == GalleryIndex.imageMethod || kept.maps[$0] != nil })
+            {
+                entries = try draw(
+                    kept, index: request.index, methods: request.methods, sweepThresholds: sweepThresholds)
+            } else {
+                entries = try pictures(of: request.index, methods: request.methods, sweepThresholds: sweepThresholds)
+                passedAgain += 1
+            }
             written += entries.filter { !$0.file.isEmpty }.count
             try index.append(entries, folder: directory.url)
             progress(position + 1, pending.count)
         }
-        return written
+        return (written, passedAgain)
     }
 
-    /// One image's pictures, written into the folder, and their index entries.
+    /// The image at the protocol's map size, as the run scores it (squashed).
+    func galleryPicture(_ prepared: PreparedSample) -> RGBImage {
+        let size = setup.evaluation.mapSize
+        return prepared.resized.width == size && prepared.resized.height == size
+            ? prepared.resized : prepared.resized.resized(width: size, height: size, filter: .bilinear)
+    }
+
+    /// One image's pictures by a second pass through the model: the maps the run scored, made again.
     func pictures(of datasetIndex: Int, methods methodIDs: [String], sweepThresholds: [String: Double]) throws
         -> [GalleryIndex.Entry]
     {
@@ -61,53 +78,64 @@ extension BenchmarkRun {
                     note: problem.reason)
             }
         }
-        let sample = prepared.sample
         let trace = setup.model.forward(prepared.input)
         let ranking = ClassRanking(logits: trace.logits.storage)
         let classification = Classification(
             trace: trace, probabilities: ranking.probabilities, predicted: ranking.predicted,
-            correct: sample.labels.contains(ranking.predicted))
-        let size = evaluation.mapSize
-        let base =
-            prepared.resized.width == size && prepared.resized.height == size
-            ? prepared.resized : prepared.resized.resized(width: size, height: size, filter: .bilinear)
+            correct: prepared.sample.labels.contains(ranking.predicted))
         let targets = try targets(of: prepared, classification: classification)
         var truth: GroundTruth?
         if let targets, case .some(.some(let made)) = try groundTruth(of: prepared, targets: targets) { truth = made }
-        let label = targets?.labelName ?? ""
-        func entry(_ method: String, file: String, threshold: Double, note: String = "") -> GalleryIndex.Entry {
-            GalleryIndex.Entry(
-                index: datasetIndex, imageID: sample.id, label: label, method: method, file: file, threshold: threshold,
-                note: note)
-        }
-        var entries: [GalleryIndex.Entry] = []
+        var kept = GalleryTracker.KeptImage(
+            imageID: prepared.sample.id, label: targets?.labelName ?? "", picture: galleryPicture(prepared),
+            truth: truth, maps: [:])
+        var notes: [String: String] = [:]
         var contexts: [Int: ExplanationContext] = [:]
-        for methodID in methodIDs {
-            let file = GalleryIndex.file(index: datasetIndex, method: Self.fileSafe(methodID))
-            if methodID == GalleryIndex.imageMethod {
-                try write(GalleryPicture.image(base, truth: truth), to: file)
-                entries.append(entry(methodID, file: file, threshold: .nan))
+        for methodID in methodIDs where methodID != GalleryIndex.imageMethod {
+            guard let method = setup.methods.first(where: { $0.id == methodID }), let targets, targets.localize else {
+                notes[methodID] = "not localized on this image"
                 continue
             }
-            guard let method = setup.methods.first(where: { $0.id == methodID }), let targets else {
-                entries.append(entry(methodID, file: "", threshold: .nan, note: "not evaluated on this image"))
-                continue
-            }
-            let heatmap: Heatmap
             do {
-                heatmap = try method.explain(
+                let heatmap = try method.explain(
                     try context(
                         for: targets.localizationTarget, prepared: prepared, classification: classification,
                         contexts: &contexts))
+                kept.maps[methodID] = ScoreMap(heatmap.normalized(to: evaluation.mapSize))
             } catch {
-                entries.append(entry(methodID, file: "", threshold: .nan, note: "method failed: \(error)"))
-                continue
+                notes[methodID] = "method failed: \(error)"
             }
-            let map = ScoreMap(heatmap.normalized(to: size))
-            let binarization = Self.galleryBinarization(map, evaluation: evaluation, sweep: sweepThresholds[methodID])
-            let picture = GalleryPicture.overlay(map: map.values, on: base, truth: truth, region: binarization?.mask)
-            try write(picture, to: file)
-            entries.append(entry(methodID, file: file, threshold: binarization?.fraction ?? .nan))
+        }
+        return try draw(kept, index: datasetIndex, methods: methodIDs, sweepThresholds: sweepThresholds, notes: notes)
+    }
+
+    /// Writes the pictures of `methods` (and of the image itself when listed) from a kept image's maps; a method
+    /// without a map gets an entry without a file and its note.
+    func draw(
+        _ kept: GalleryTracker.KeptImage, index datasetIndex: Int, methods: [String], sweepThresholds: [String: Double],
+        notes: [String: String] = [:]
+    ) throws -> [GalleryIndex.Entry] {
+        var entries: [GalleryIndex.Entry] = []
+        for method in methods {
+            let file = GalleryIndex.file(index: datasetIndex, method: Self.fileSafe(method))
+            var entry = GalleryIndex.Entry(
+                index: datasetIndex, imageID: kept.imageID, label: kept.label, method: method, file: file,
+                threshold: .nan)
+            if method == GalleryIndex.imageMethod {
+                try write(GalleryPicture.image(kept.picture, truth: kept.truth), to: file)
+            } else if let map = kept.maps[method] {
+                let binarization = Self.galleryBinarization(
+                    map, evaluation: setup.evaluation, sweep: sweepThresholds[method])
+                try write(
+                    GalleryPicture.overlay(
+                        map: map.values, on: kept.picture, truth: kept.truth, region: binarization?.mask),
+                    to: file)
+                entry.threshold = binarization?.fraction ?? .nan
+            } else {
+                entry.file = ""
+                entry.note = notes[method] ?? "no map on this image"
+            }
+            entries.append(entry)
         }
         return entries
     }
@@ -131,16 +159,18 @@ extension BenchmarkRun {
         }
     }
 
-    /// A method id as a file name: characters other than letters, digits, `.`, `-` and `_` become `_`.
+    /// A method id as a file name: characters other than ASCII letters, digits, `.`, `-` and `_` become `_`.
     static func fileSafe(_ id: String) -> String {
         String(
             id.unicodeScalars.map { scalar -> Character in
-                let allowed = scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                let allowed =
+                    scalar.isASCII
+                    && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
                 return allowed ? Character(scalar) : "_"
             })
     }
 
-    /// Writes a picture as a JPEG (quality 85: a 224 x 224 picture in about 10 KB) atomically.
+    /// Writes a picture as a JPEG (quality 85: a 224 x 224 picture in about 12 KB) atomically.
     func write(_ picture: RGBImage, to file: String) throws {
         let url = directory.url.appendingPathComponent(file)
         do {

@@ -67,11 +67,17 @@ package final class BenchmarkRun {
     /// The protocol's perturbation test, when it has one.
     let perturbationRunner: PerturbationRunner?
 
+    /// The maps of the images the gallery will show, kept as the run goes (nil without a gallery).
+    let galleryTracker: GalleryTracker?
+
     /// Checks that the model, preprocessing and protocol fit the dataset; throws ``SetupError`` otherwise.
-    package init(setup: Setup, directory: RunDirectory) throws {
+    /// - Parameter galleryCount: the images the report's gallery shows with every method (0 for none); their
+    ///   maps are kept while the run goes, for ``renderGallery(_:sweepThresholds:progress:shouldStop:)``.
+    package init(setup: Setup, directory: RunDirectory, galleryCount: Int = 0) throws {
         perturbationRunner = try Self.check(setup)
         self.setup = setup
         self.directory = directory
+        galleryTracker = galleryCount > 0 ? GalleryTracker(count: galleryCount, evaluation: setup.evaluation) : nil
     }
 
     /// Throws ``SetupError`` when the model, preprocessing or protocol do not fit the dataset; a command calls

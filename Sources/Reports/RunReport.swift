@@ -72,7 +72,9 @@ public enum RunReport {
         }
         if let metric = GallerySelection.rankingMetric(of: tables.evaluation) {
             let plot = ScoreDistributionPlot(rows: rows, metric: metric)
-            if let svg = plot.svg(style: .standalone) { files.append((folder.appendingPathComponent(plot.fileName), svg)) }
+            if let svg = plot.svg(style: .standalone) {
+                files.append((folder.appendingPathComponent(plot.fileName), svg))
+            }
         }
         for (url, text) in files {
             do {

@@ -1,12 +1,12 @@
 import Foundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 import Tensor
 import Testing
 
 @testable import Reports
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `report.html` where users meet it: written by a real `bench` run and by `bench merge`, rebuilt by
 /// `bench report` from the folder alone, and `bench report --compare`; each page is read back by a parser.
@@ -49,7 +49,8 @@ struct ReportProcessTests {
         #expect(summary.count > 10)
         let cells = Set(check.cells.filter { ["summary-table", "count-table"].contains($0.table) })
         for entry in summary {
-            let table = ["map-constant", "map-nonfinite", "method-failed"].contains(entry.metric)
+            let table =
+                ["map-constant", "map-nonfinite", "method-failed"].contains(entry.metric)
                 ? "count-table" : "summary-table"
             #expect(
                 cells.contains(.init(table: table, method: entry.method, metric: entry.metric, value: entry.mean)),
@@ -65,7 +66,8 @@ struct ReportProcessTests {
             #expect(XMLParser(data: svg).parse(), "\(file) is not well-formed")
         }
         // The same command again redraws nothing and shows the same page.
-        let pictures = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("gallery").path)
+        let pictures = try FileManager.default.contentsOfDirectory(
+            atPath: folder.appendingPathComponent("gallery").path)
         try Self.run(Self.common, into: folder)
         // Compared as text: an image's own entry has a NaN threshold, which `==` never equals.
         #expect(GalleryIndex(folder: folder).entries.map { "\($0)" } == index.entries.map { "\($0)" })
@@ -116,6 +118,27 @@ struct ReportProcessTests {
         #expect(resumed.galleryPictures == complete.galleryPictures)
     }
 
+    @Test("the pictures drawn from the maps kept during the run equal those of a second pass through the model")
+    func keptMapsEqualSecondPass() throws {
+        let folder = BenchProcess.temporaryFolder("report-kept")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = Self.common.filter { $0 != "--quiet" } + ["--out", folder.path]
+        let first = try BenchProcess.run(arguments)
+        #expect(
+            first.status == 0 && first.standardError.contains("(0 passed through the model again)"),
+            "\(first.standardError)")
+        let index = GalleryIndex(folder: folder)
+        let pictures = try index.entries.filter { !$0.file.isEmpty }.map { try BenchProcess.contents(folder, $0.file) }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(GalleryIndex.folderName))
+        // Every image is done, so this process evaluates none and draws the gallery by the second pass.
+        let second = try BenchProcess.run(arguments)
+        #expect(second.status == 0 && !second.standardError.contains("(0 passed"), "\(second.standardError)")
+        let again = GalleryIndex(folder: folder)
+        #expect(again.entries.map { "\($0)" } == index.entries.map { "\($0)" })
+        let redrawn = try again.entries.filter { !$0.file.isEmpty }.map { try BenchProcess.contents(folder, $0.file) }
+        #expect(redrawn == pictures)
+    }
+
     @Test("merged shards show the gallery of the unsplit run")
     func mergedGalleryEqualsOneRun() throws {
         let base = BenchProcess.temporaryFolder("report-merge")
@@ -145,7 +168,8 @@ struct ReportProcessTests {
                 let (cy, cx): (Float, Float) = centred ? (6.5, 6.5) : (1, 1)
                 return exp(-((y - cy) * (y - cy) + (x - cx) * (x - cx)) / 8)
             }
-            try NPY.write(Tensor(shape: [14, 14], storage: values), to: folder.appendingPathComponent("\(id).npy").path)
+            try NPY.write(
+                Tensor(shape: [14, 14], storage: values), to: folder.appendingPathComponent("\(id).npy").path)
         }
     }
 
@@ -171,7 +195,8 @@ struct ReportProcessTests {
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let check = try Self.check(base, page: "compare.html")
         #expect(check.text.contains("FAIL"), "the corner maps should regress")
-        let highlighted = try String(contentsOf: page, encoding: .utf8).components(separatedBy: "<tr data-method=\"probe\" class=\"moved\">")
+        let highlighted = try String(contentsOf: page, encoding: .utf8).components(
+            separatedBy: "<tr data-method=\"probe\" class=\"moved\">")
         #expect(highlighted.count > 1, "no regression of probe is highlighted")
         #expect(check.references.contains { $0.hasPrefix("baseline/gallery/") })
         #expect(check.references.contains { $0.hasPrefix("run/gallery/") })

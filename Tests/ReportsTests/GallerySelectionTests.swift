@@ -14,11 +14,13 @@ struct GallerySelectionTests {
             let id = "img\(index)"
             for method in methods {
                 let value = Double(generator.next() % 21) / 20
-                rows.append(ResultRow(index: index, imageID: id, label: "a", method: method, metric: "iou", value: value))
+                rows.append(
+                    ResultRow(index: index, imageID: id, label: "a", method: method, metric: "iou", value: value))
             }
             rows.append(
                 ResultRow(
-                    index: index, imageID: id, label: "a", method: ResultRow.imageMethod, metric: ResultRow.statusMetric,
+                    index: index, imageID: id, label: "a", method: ResultRow.imageMethod,
+                    metric: ResultRow.statusMetric,
                     value: ImageStatus.evaluated.rawValue))
         }
         return rows
@@ -55,7 +57,8 @@ struct GallerySelectionTests {
         var complete: Set<Int> = []
         var byMethod: [String: Set<Int>] = [:]
         for shard in 0..<shardCount {
-            let part = GallerySelection(rows: rows.filter { $0.index % shardCount == shard }, evaluation: .otsu, count: 6)
+            let part = GallerySelection(
+                rows: rows.filter { $0.index % shardCount == shard }, evaluation: .otsu, count: 6)
             for overlay in part.overlays {
                 if overlay.methods == methods { complete.insert(overlay.index) }
                 for method in overlay.methods { byMethod[method, default: []].insert(overlay.index) }

@@ -1,12 +1,12 @@
 import Evaluation
 import Foundation
+import Testing
+
+@testable import Reports
 
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import Testing
-
-@testable import Reports
 
 @Suite("The report's plots")
 struct ReportPlotTests {

@@ -24,7 +24,8 @@ extension GalleryIndex {
                         if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
                         try manager.copyItem(at: source, to: target)
                     } catch {
-                        throw .io(path: source.path, reason: "cannot copy the gallery picture: \(error.localizedDescription)")
+                        throw .io(
+                            path: source.path, reason: "cannot copy the gallery picture: \(error.localizedDescription)")
                     }
                 }
                 batch.append(entry)

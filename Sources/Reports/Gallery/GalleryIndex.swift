@@ -119,10 +119,11 @@ public struct GalleryIndex: Equatable, Sendable {
             }
         }
         for entry in newEntries {
-            text += CSVLine.encode([
-                String(entry.index), entry.imageID, entry.label, entry.method, entry.file,
-                entry.threshold.isNaN ? "nan" : "\(entry.threshold)", entry.note,
-            ]) + "\n"
+            text +=
+                CSVLine.encode([
+                    String(entry.index), entry.imageID, entry.label, entry.method, entry.file,
+                    entry.threshold.isNaN ? "nan" : "\(entry.threshold)", entry.note,
+                ]) + "\n"
         }
         do {
             let handle = try FileHandle(forWritingTo: url)

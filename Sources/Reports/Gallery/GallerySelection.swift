@@ -106,7 +106,7 @@ public struct GallerySelection: Equatable, Sendable {
     }
 
     /// The population standard deviation of an image's values across methods; 0 below two methods.
-    static func standardDeviation(_ values: [String: Double]) -> Double {
+    public static func standardDeviation(_ values: [String: Double]) -> Double {
         guard values.count >= 2 else { return 0 }
         // Summed in a fixed (method-name) order, so the same rows give the same ranking in every process.
         let ordered = values.keys.sorted().compactMap { values[$0] }

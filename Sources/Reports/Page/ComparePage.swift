@@ -89,7 +89,7 @@ public struct ComparePage {
             var page = [
                 "<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\"/>",
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>",
-            "<meta name=\"color-scheme\" content=\"light dark\"/>",
+                "<meta name=\"color-scheme\" content=\"light dark\"/>",
                 "<title>\(HTMLText.escape(title))</title>",
                 "<style>/*<![CDATA[*/\n\(PageAssets.style)\n/*]]>*/</style>", "</head>", "<body>",
                 "<header><h1>\(HTMLText.escape(title))</h1>",

@@ -67,7 +67,9 @@ public struct RunFacts: Equatable, Sendable {
         if let finished = object["finished"] as? [String: Any] {
             var parts: [String] = []
             if let seconds = finished["wall_seconds"] as? Double { parts.append(String(format: "%.1f s", seconds)) }
-            if let rate = finished["images_per_second"] as? Double { parts.append(String(format: "%.2f images/s", rate)) }
+            if let rate = finished["images_per_second"] as? Double {
+                parts.append(String(format: "%.2f images/s", rate))
+            }
             if let rss = finished["peak_rss_mib"] as? Double { parts.append(String(format: "peak RSS %.0f MiB", rss)) }
             if let done = finished["images_this_session"] as? Int { parts.append("\(done) images in the last session") }
             add("time", parts.joined(separator: ", "))

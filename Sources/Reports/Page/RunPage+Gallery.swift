@@ -12,8 +12,9 @@ extension RunPage {
             lines.append("</section>")
             return lines
         }
-        lines.append("<p class=\"note\">\(HTMLText.escape(selectionNote)) \(HTMLText.escape(pictureNote)) "
-            + "Click a picture to enlarge it.</p>")
+        lines.append(
+            "<p class=\"note\">\(HTMLText.escape(selectionNote)) \(HTMLText.escape(pictureNote)) "
+                + "Click a picture to enlarge it.</p>")
         for index in selection.shared {
             lines += galleryImage(index)
         }
@@ -47,18 +48,23 @@ extension RunPage {
         let imageEntry = gallery.entry(index: index, method: GalleryIndex.imageMethod)
         let imageID = imageEntry?.imageID ?? String(index)
         var heading = "<h3>\(HTMLText.escape(imageID))"
-        if let label = imageEntry?.label, !label.isEmpty { heading += " <span class=\"muted\">\(HTMLText.escape(label))</span>" }
+        if let label = imageEntry?.label, !label.isEmpty {
+            heading += " <span class=\"muted\">\(HTMLText.escape(label))</span>"
+        }
         if let correct = correctness[index] {
             heading += " <span class=\"muted\">top-1 \(correct ? "correct" : "wrong")</span>"
         }
         if let metric = selection.metric {
             let values = (scores[index] ?? [:]).compactMap { $0.value[metric.id] }.filter { !$0.isNaN }
             if let low = values.min(), let high = values.max() {
-                heading += " <span class=\"muted\">\(HTMLText.escape(metric.id)) from \(Self.percent(low, digits: 1)) "
+                heading +=
+                    " <span class=\"muted\">\(HTMLText.escape(metric.id)) from \(Self.percent(low, digits: 1)) "
                     + "to \(Self.percent(high, digits: 1))</span>"
             }
         }
-        var lines = ["<div class=\"gallery-image\" id=\"image-\(index)\">", heading + "</h3>", "<div class=\"figures\">"]
+        var lines = [
+            "<div class=\"gallery-image\" id=\"image-\(index)\">", heading + "</h3>", "<div class=\"figures\">",
+        ]
         if let imageEntry, !imageEntry.file.isEmpty {
             lines.append(
                 "<figure>" + picture(imageEntry.file, title: "\(imageID): image and ground truth")
@@ -101,7 +107,8 @@ extension RunPage {
     /// A relative path as a URL reference: each component percent-encoded.
     static func href(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { component in
-            String(component).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"]))
+            String(component).addingPercentEncoding(
+                withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"]))
                 ?? String(component)
         }.joined(separator: "/")
     }
@@ -140,12 +147,14 @@ extension RunPage {
                 + "<th class=\"text\">worst</th></tr></thead><tbody>",
         ]
         for extreme in selection.extremes {
-            var row = "<tr data-method=\"\(HTMLText.escape(extreme.method))\"><td>\(HTMLText.escape(extreme.method))</td>"
+            var row =
+                "<tr data-method=\"\(HTMLText.escape(extreme.method))\"><td>\(HTMLText.escape(extreme.method))</td>"
             for index in [extreme.best, extreme.worst] {
                 let imageID = gallery.entry(index: index, method: GalleryIndex.imageMethod)?.imageID ?? String(index)
                 row += "<td class=\"text\"><div class=\"pair\">"
                 if let image = gallery.entry(index: index, method: GalleryIndex.imageMethod), !image.file.isEmpty {
-                    row += "<figure>" + picture(image.file, title: "\(imageID): image and ground truth")
+                    row +=
+                        "<figure>" + picture(image.file, title: "\(imageID): image and ground truth")
                         + "<figcaption>\(HTMLText.escape(imageID))</figcaption></figure>"
                 }
                 row += figure(index: index, method: extreme.method, imageID: imageID, filterable: false)

@@ -116,7 +116,9 @@ extension RunPage {
             lines.append("<h3>Methods by metrics</h3>")
             lines.append(heat)
         }
-        if let metric = selection.metric, let plot = ScoreDistributionPlot(rows: rows, metric: metric).svg(style: .inline) {
+        if let metric = selection.metric,
+            let plot = ScoreDistributionPlot(rows: rows, metric: metric).svg(style: .inline)
+        {
             lines.append("<h3>Per-image \(HTMLText.escape(metric.id))</h3>")
             lines.append(plot)
         }

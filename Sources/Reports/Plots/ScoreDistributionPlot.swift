@@ -61,7 +61,8 @@ public struct ScoreDistributionPlot: Sendable {
         let width = Self.nameWidth + Self.plotWidth + 30
         let height = Self.top + Double(series.count) * Self.rowHeight + 44
         func px(_ value: Double) -> Double {
-            let fraction = (min(max(value, range.lowerBound), range.upperBound) - range.lowerBound)
+            let fraction =
+                (min(max(value, range.lowerBound), range.upperBound) - range.lowerBound)
                 / (range.upperBound - range.lowerBound)
             return Self.nameWidth + fraction * Self.plotWidth
         }
