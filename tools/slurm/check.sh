@@ -94,7 +94,11 @@ export SLURM_CONF=$work/slurm.conf
 pids=()        # the daemons this script started, stopped in reverse order
 names=()
 # A daemon that died stays a zombie until waited for, and kill -0 still reaches a zombie.
-alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+alive() {
+    local state
+    state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
 jobs_submitted=0
 result=1
 
@@ -104,7 +108,7 @@ leftovers() {
     for entry in /proc/[0-9]*; do
         pid=${entry#/proc/}
         { [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ]; } && continue
-        if tr '\0' '\n' <"$entry/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$SLURM_CONF" && alive "$pid"; then
+        if tr '\0' '\n' 2>/dev/null <"$entry/environ" | grep -qxF "SLURM_CONF=$SLURM_CONF" && alive "$pid"; then
             echo "$pid"
         fi
     done
