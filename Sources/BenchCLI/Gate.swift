@@ -81,13 +81,7 @@ struct Gate: ParsableCommand {
         let gate = RegressionGate(tolerances: perMetric, defaultTolerance: defaultTolerance, allowPartial: allowPartial)
         let comparison: RegressionGate.Comparison
         do {
-            if let difference = try Self.comparabilityDifference(baseline: baseline, run: candidate) {
-                FileHandle.standardError.write(
-                    Data(
-                        ("gate: cannot compare: the runs differ in \(difference.setting) (baseline \(difference.old), "
-                            + "run \(difference.new))\n").utf8))
-                throw ExitCode(Self.refusedExitCode)
-            }
+            try Self.refuseIncomparable(baseline: baseline, run: candidate, command: "gate")
             comparison = try gate.compare(
                 baseline: try RunMerge.rows(of: [URL(fileURLWithPath: baseline)]),
                 run: try RunMerge.rows(of: [URL(fileURLWithPath: candidate)]))
@@ -99,6 +93,17 @@ struct Gate: ParsableCommand {
         }
         print(Self.report(comparison, verbose: verbose).joined(separator: "\n"))
         if !comparison.passed { throw ExitCode(1) }
+    }
+
+    /// Exits with ``refusedExitCode`` and one line on stderr (`<command>: cannot compare: ...`) when the two
+    /// folders' manifests differ in one of ``comparedSettings``.
+    static func refuseIncomparable(baseline: String, run: String, command: String) throws {
+        guard let difference = try comparabilityDifference(baseline: baseline, run: run) else { return }
+        FileHandle.standardError.write(
+            Data(
+                ("\(command): cannot compare: the runs differ in \(difference.setting) (baseline \(difference.old), "
+                    + "run \(difference.new))\n").utf8))
+        throw ExitCode(refusedExitCode)
     }
 
     /// The manifest settings that must agree for two runs' per-image values to be comparable.

@@ -66,13 +66,7 @@ struct Report: ParsableCommand {
         let (defaultTolerance, perMetric) = try Gate.parseTolerances(tolerances)
         let gate = RegressionGate(tolerances: perMetric, defaultTolerance: defaultTolerance, allowPartial: true)
         let pageURL = out.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent("compare.html")
-        if let difference = try Gate.comparabilityDifference(baseline: baseline, run: runFolder) {
-            FileHandle.standardError.write(
-                Data(
-                    ("report: cannot compare: the runs differ in \(difference.setting) (baseline \(difference.old), "
-                        + "run \(difference.new))\n").utf8))
-            throw ExitCode(Gate.refusedExitCode)
-        }
+        try Gate.refuseIncomparable(baseline: baseline, run: runFolder, command: "report")
         do {
             let page = try ComparePage.build(
                 baseline: URL(fileURLWithPath: baseline), run: folder, gate: gate, movedCount: moved,

@@ -206,9 +206,9 @@ struct Run: ParsableCommand {
             Self.log(
                 String(
                     format: "%d images evaluated, %d excluded, %d skipped; %.2f images/s, %.0f %% of the time in "
-                        + "model passes and maps, peak RSS %.0f MiB; tables in %@",
+                        + "model passes and maps, peak RSS %.0f MiB; tables in %@, the page in %@/%@",
                     tables.imageCounts.evaluated, tables.imageCounts.filtered, tables.imageCounts.skipped, rate,
-                    share, ResourceUsage.peakResidentMiB(), outPath))
+                    share, ResourceUsage.peakResidentMiB(), outPath, outPath, RunReport.pageName))
         }
         if tables.imageCounts.evaluated == 0 && tables.imageCounts.filtered == 0 && tables.imageCounts.skipped > 0 {
             Self.log(
