@@ -187,7 +187,7 @@ struct Run: ParsableCommand {
             // The gallery is for the page: a picture that cannot be drawn (a full disk, a sample gone since) is a
             // warning, and the run still finishes with its manifest and page.
             do {
-                try drawGallery(run: run, tables: tables, interrupt: interrupt)
+                try drawGallery(run: run, interrupt: interrupt)
             } catch {
                 Self.log("warning: the gallery could not be drawn: \(error); report.html shows what was drawn")
             }
@@ -226,9 +226,9 @@ struct Run: ParsableCommand {
         }
     }
 
-    /// The gallery pass: the images the report shows go through the model once more and their pictures are
-    /// drawn into `gallery/` (those already drawn are kept).
-    func drawGallery(run: BenchmarkRun, tables: RunTables, interrupt: InterruptFlag) throws {
+    /// The gallery pass: the pictures of the images the report shows are drawn into `gallery/` from the maps the
+    /// run kept (images evaluated before a resume go through the model once more); pictures already drawn stay.
+    func drawGallery(run: BenchmarkRun, interrupt: InterruptFlag) throws {
         let selection = GallerySelection(
             rows: run.directory.rows, evaluation: run.setup.evaluation, count: gallery.count)
         let requests = selection.overlays
@@ -236,8 +236,7 @@ struct Run: ParsableCommand {
         let clock = Date()
         var drawnImages = 0
         let drawn = try run.renderGallery(
-            requests,
-            progress: { done, _ in drawnImages = done }, shouldStop: { interrupt.isSet })
+            requests, progress: { done, _ in drawnImages = done }, shouldStop: { interrupt.isSet })
         if !quiet && drawn.pictures > 0 {
             Self.log(
                 String(

@@ -101,32 +101,51 @@ extension BenchmarkRun {
         try directory.append(
             rows, index: prepared.index, imageID: sample.id, label: targets.labelName, status: .evaluated,
             histograms: histograms)
-        galleryTracker?.offer(
-            index: prepared.index,
-            image: GalleryTracker.KeptImage(
+        galleryTracker?.offer(index: prepared.index, values: rankingValues) {
+            GalleryTracker.KeptImage(
                 imageID: sample.id, label: targets.labelName, picture: galleryPicture(prepared), truth: truth,
-                maps: maps),
-            values: rankingValues)
+                maps: maps)
+        }
         return Self.seconds(passTime)
     }
 
     /// The forward pass of one image; nil (the sample recorded as skipped) when its logits are not finite.
     func classify(_ prepared: PreparedSample) throws -> Classification? {
+        switch classification(of: prepared) {
+        case .success(let classification):
+            return classification
+        case .failure(let failure):
+            try directory.appendSkipped(
+                index: prepared.index, imageID: prepared.sample.id, path: prepared.sample.imagePath ?? "",
+                reason: "\(failure)")
+            return nil
+        }
+    }
+
+    /// Logits with NaN or infinite values.
+    struct NonFiniteLogits: Error, CustomStringConvertible {
+        var bad: Int
+        var total: Int
+
+        var description: String {
+            "the model's logits are not finite (\(bad) of \(total) NaN or infinite); check the checkpoint and the image"
+        }
+    }
+
+    /// The forward pass of one image and its class ranking, recording nothing (the gallery's second pass uses
+    /// it too).
+    func classification(of prepared: PreparedSample) -> Result<Classification, NonFiniteLogits> {
         let trace = setup.model.forward(prepared.input)
         let logits = trace.logits.storage
         guard logits.allSatisfy(\.isFinite) else {
-            let bad = logits.filter { !$0.isFinite }.count
-            try directory.appendSkipped(
-                index: prepared.index, imageID: prepared.sample.id, path: prepared.sample.imagePath ?? "",
-                reason: "the model's logits are not finite (\(bad) of \(logits.count) NaN or infinite); "
-                    + "check the checkpoint and the image")
-            return nil
+            return .failure(NonFiniteLogits(bad: logits.filter { !$0.isFinite }.count, total: logits.count))
         }
         let ranking = ClassRanking(logits: logits)
         let predicted = ranking.predicted
-        return Classification(
-            trace: trace, probabilities: ranking.probabilities, predicted: predicted,
-            correct: prepared.sample.labels.contains(predicted))
+        return .success(
+            Classification(
+                trace: trace, probabilities: ranking.probabilities, predicted: predicted,
+                correct: prepared.sample.labels.contains(predicted)))
     }
 
     /// The protocol's label, filter and target classes for one classified image; nil (the sample recorded as

@@ -4,7 +4,6 @@ import Foundation
 import Imaging
 import Reports
 import ScoreMaps
-import Tensor
 
 /// The gallery pass: after the tables, the pictures of the images the report shows (``GallerySelection``) are
 /// drawn (``GalleryPicture``) into `gallery/` and listed in ``GalleryIndex``. The maps come from the
@@ -37,8 +36,7 @@ extension BenchmarkRun {
             if let kept = galleryTracker?.kept[request.index],
                 request.methods.allSatisfy({ $0 == GalleryIndex.imageMethod || kept.maps[$0] != nil })
             {
-                entries = try draw(
-                    kept, index: request.index, methods: request.methods)
+                entries = try draw(kept, index: request.index, methods: request.methods)
             } else {
                 entries = try pictures(of: request.index, methods: request.methods)
                 passedAgain += 1
@@ -76,11 +74,16 @@ extension BenchmarkRun {
                     note: problem.reason)
             }
         }
-        let trace = setup.model.forward(prepared.input)
-        let ranking = ClassRanking(logits: trace.logits.storage)
-        let classification = Classification(
-            trace: trace, probabilities: ranking.probabilities, predicted: ranking.predicted,
-            correct: prepared.sample.labels.contains(ranking.predicted))
+        let classification: Classification
+        switch self.classification(of: prepared) {
+        case .success(let made): classification = made
+        case .failure(let failure):
+            return methodIDs.map {
+                GalleryIndex.Entry(
+                    index: datasetIndex, imageID: prepared.sample.id, label: "", method: $0, file: "",
+                    threshold: .nan, note: "\(failure)")
+            }
+        }
         let targets = try targets(of: prepared, classification: classification)
         var truth: GroundTruth?
         if let targets, case .some(.some(let made)) = try groundTruth(of: prepared, targets: targets) { truth = made }
@@ -143,10 +146,10 @@ extension BenchmarkRun {
     static func galleryBinarization(_ map: ScoreMap, evaluation: EvaluationProtocol) -> (
         mask: BinaryMask, fraction: Double
     )? {
+        if case .sweep = evaluation.threshold { return nil }
         let binarization = evaluation.threshold.binarize(map)
         switch evaluation.threshold {
-        case .sweep: return nil
-        case .otsu, .fixedOfMaximum: return (binarization.mask, binarization.threshold / 255)
+        case .otsu, .fixedOfMaximum, .sweep: return (binarization.mask, binarization.threshold / 255)
         case .mean, .fixed: return (binarization.mask, binarization.threshold)
         }
     }

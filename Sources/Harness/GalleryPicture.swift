@@ -5,10 +5,10 @@ import Imaging
 /// method's normalised map over it with the region the protocol scored outlined.
 ///
 /// A map picture is ``HeatmapOverlay`` (Chefer's `show_cam_on_image`) of the map the run scored, at the
-/// protocol's map size (the image squashed to it, as the run scores), with two 2-pixel outlines (1 pixel blurs away in a JPEG shown at 160 px):
-/// the ground truth in green (its boxes as rectangles, a mask by its boundary) and, in white, the boundary of the map
-/// binarised at the threshold the protocol used on this image (Otsu's level, the mean, the fixed value; none
-/// under a sweep, which scores every threshold).
+/// protocol's map size (the image squashed to it, as the run scores), with two outlines, 2 pixels wide since 1
+/// blurs away in a JPEG shown at 160 px: the ground truth in green (its boxes as rectangles, a mask by its
+/// boundary) and, in white, the boundary of the map binarised at the threshold the protocol used on this image
+/// (Otsu's level, the mean, the fixed value; none under a sweep, which scores every threshold).
 package enum GalleryPicture {
     static let truthColor: (UInt8, UInt8, UInt8) = (0, 230, 64)
     static let regionColor: (UInt8, UInt8, UInt8) = (255, 255, 255)

@@ -35,8 +35,9 @@ final class GalleryTracker {
         metric = GallerySelection.rankingMetric(of: evaluation)
     }
 
-    /// Offers one evaluated image: its ranking-metric value per method (NaN left out) and its maps.
-    func offer(index: Int, image: KeptImage, values: [String: Double]) {
+    /// Offers one evaluated image: its ranking-metric value per method (NaN left out) and, called only when the
+    /// image becomes a candidate, what its pictures need.
+    func offer(index: Int, values: [String: Double], image: () -> KeptImage) {
         guard count > 0 else { return }
         let spread = metric == nil ? 0 : GallerySelection.standardDeviation(values)
         // The same order as GallerySelection: larger spread first, then lower index (the index alone without a
@@ -53,7 +54,10 @@ final class GalleryTracker {
                 if Self.replaces((index, value), worst[method], higher: false) { worst[method] = (index, value) }
             }
         }
-        kept[index] = image
+        let candidate =
+            shared.contains { $0.index == index } || best.values.contains { $0.index == index }
+            || worst.values.contains { $0.index == index }
+        if candidate { kept[index] = image() }
         prune()
     }
 

@@ -49,7 +49,7 @@ public struct GallerySelection: Equatable, Sendable {
     ) {
         let metric = Self.rankingMetric(of: evaluation)
         self.metric = metric
-        var methods: [String] = []
+        let methods = Self.methods(in: rows)
         var scores: [Int: [String: Double]] = [:]
         var evaluated: Set<Int> = []
         for row in rows {
@@ -59,7 +59,6 @@ public struct GallerySelection: Equatable, Sendable {
                 }
                 continue
             }
-            if !methods.contains(row.method) { methods.append(row.method) }
             if let metric, row.metric == metric.id, !row.value.isNaN {
                 scores[row.index, default: [:]][row.method] = row.value
             }
@@ -94,6 +93,16 @@ public struct GallerySelection: Equatable, Sendable {
             else { return nil }
             return Extremes(method: method, best: best.index, worst: worst.index)
         }
+    }
+
+    /// The methods of `rows`, in the order their rows first appear.
+    public static func methods(in rows: [ResultRow]) -> [String] {
+        var seen: Set<String> = []
+        var order: [String] = []
+        for row in rows where row.method != ResultRow.imageMethod && seen.insert(row.method).inserted {
+            order.append(row.method)
+        }
+        return order
     }
 
     /// Every (image, method) overlay the selection needs: each shared image with every method, each extreme

@@ -39,7 +39,7 @@ public struct RunPage {
         self.rows = rows
         self.skipped = skipped
         self.gallery = gallery
-        let methods = Self.methodOrder(rows)
+        let methods = GallerySelection.methods(in: rows)
         selection = GallerySelection(
             rows: rows, evaluation: tables.evaluation, count: galleryCount,
             sharedCandidates: gallery.completeImages(methods: methods), methodCandidates: gallery.imagesByMethod())
@@ -55,16 +55,6 @@ public struct RunPage {
         }
         self.scores = scores
         self.correctness = correctness
-    }
-
-    /// The methods in the order their rows first appear.
-    static func methodOrder(_ rows: [ResultRow]) -> [String] {
-        var seen: Set<String> = []
-        var order: [String] = []
-        for row in rows where row.method != ResultRow.imageMethod && seen.insert(row.method).inserted {
-            order.append(row.method)
-        }
-        return order
     }
 
     /// The whole page.
