@@ -1,5 +1,9 @@
 #include "CAllocator.h"
 
+/* Any libc header defines __GLIBC__ (through <features.h>); without one first, the test below is always false and
+   the tuning silently does nothing. */
+#include <stdlib.h>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
