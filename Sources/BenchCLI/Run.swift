@@ -72,6 +72,18 @@ struct Run: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The memory the run aims to stay under, in MiB (default \(PassMemory.defaultTargetMiB)).",
+            discussion: "Integrated gradients, SmoothGrad and the attention integral of TAM and BT run many copies "
+                + "of the image in batches; each batch gets what is left of this after the model's weights, "
+                + "\(PassMemory.defaultAllowanceMiB) MiB for the process and what the image's other passes hold "
+                + "at that moment (at least one image per batch, so a model too large for the target still runs). "
+                + "The default keeps a ViT-B/16 run with every method near 700 MiB and lets the demo model run "
+                + "all 50 integrated-gradients steps in one batch. A method's batch=N option overrides it. The "
+                + "batch size moves maps only by float32 rounding (about 1e-7)."))
+    var memory: Int = PassMemory.defaultTargetMiB
+
+    @Option(
+        help: ArgumentHelp(
             "Images the report's gallery shows with every method (N, or none).",
             discussion: "The chosen images (where the methods disagree most, and each method's best and worst) have "
                 + "their maps kept during the run and drawn into gallery/ for report.html at the end; images "
@@ -93,6 +105,7 @@ struct Run: ParsableCommand {
         }
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive.") }
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive.") }
+        if memory <= 0 { throw ValidationError("--memory must be a positive number of MiB.") }
         _ = try parsedShard()
         _ = try EvaluationProtocol.named(protocolName)
         _ = try methodList()
@@ -164,6 +177,7 @@ struct Run: ParsableCommand {
         }
         try directory.writeManifest(manifest.data(finished: nil))
         let run = try BenchmarkRun(setup: setup, directory: directory, galleryCount: gallery.count)
+        run.passMemory = PassMemory(targetMiB: memory)
         let already = indices.filter { directory.completed.contains($0) }.count
         if !quiet {
             Self.log(

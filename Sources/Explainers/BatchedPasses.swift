@@ -2,16 +2,34 @@ import Tensor
 import ViT
 
 /// The one chunked forward + backward loop of the batched passes: integrated-gradients steps, SmoothGrad samples
-/// and the attention integral of TAM and Beyond Intuition all run many modified copies of one input, in chunks
-/// so that the traces of a large batch are never all held at once (``SharedMethodOptions/batch`` says why 2).
+/// and the attention integral of TAM and Beyond Intuition all run many modified copies of one input through a
+/// lean pass (``ViTModel/LeanPass``), in chunks sized by the context's ``PassMemory`` so that a large batch
+/// never holds more than the run's memory target allows.
 package enum BatchedPasses {
-    /// For `images` inputs `[C, S, S]` filled by `fill(index, pixels)`, runs one batched forward and one batched
-    /// backward (of `target` for `targetClass`) per chunk of at most `chunk` images, in index order, and hands
-    /// each chunk's gradients to `consume(first, count, gradients)` (batch entry `b` is image `first + b`).
-    package static func run(
-        model: ViTModel, images: Int, chunk: Int, targetClass: Int, target: BackwardTarget,
+    /// Images per chunk of `pass` over `images` images: `size`'s fixed count, or with `.auto` as many as the
+    /// context's memory target leaves room for beside the model and what the context holds now.
+    package static func chunk(
+        _ size: ChunkSize, pass: ViTModel.LeanPass, images: Int, context: ExplanationContext
+    ) -> Int {
+        switch size {
+        case .images(let count):
+            return min(max(count, 1), max(images, 1))
+        case .auto:
+            let config = context.config
+            return context.passMemory.chunk(
+                images: images, bytesPerImage: config.leanPassBytesPerImage(pass),
+                modelBytes: config.parameterCount * MemoryLayout<Float>.size, heldBytes: context.heldBytes)
+        }
+    }
+
+    /// For `images` inputs `[C, S, S]` filled by `fill(index, pixels)` in index order, runs `pass` (of `target`
+    /// for `targetClass`) per chunk of at most `chunk` images and hands each image's product to
+    /// `consume(index, values)` in index order: its input gradient `[C, S, S]` or its last block's attention
+    /// gradient `[H, N, N]`.
+    package static func products(
+        model: ViTModel, pass: ViTModel.LeanPass, images: Int, chunk: Int, targetClass: Int, target: BackwardTarget,
         fill: (Int, UnsafeMutableBufferPointer<Float>) -> Void,
-        consume: (_ first: Int, _ count: Int, _ gradients: ViTGradients) -> Void
+        consume: (Int, UnsafeBufferPointer<Float>) -> Void
     ) {
         let config = model.config
         let size = config.channels * config.imageSize * config.imageSize
@@ -27,30 +45,23 @@ package enum BatchedPasses {
                 }
             }
             let batch = Tensor(shape: [count, config.channels, config.imageSize, config.imageSize], storage: pixels)
-            let trace = model.forward(batch)
-            let gradients = model.backward(
-                trace, classes: Array(repeating: targetClass, count: count), target: target)
-            consume(start, count, gradients)
-            start += count
-        }
-    }
-
-    /// ``run(model:images:chunk:targetClass:target:fill:consume:)`` handing each image's input gradient `∂y/∂x`
-    /// (`[C, S, S]`) to `consume(index, gradient)`, in index order.
-    package static func inputGradients(
-        model: ViTModel, images: Int, chunk: Int, targetClass: Int, target: BackwardTarget,
-        fill: (Int, UnsafeMutableBufferPointer<Float>) -> Void,
-        consume: (Int, UnsafeBufferPointer<Float>) -> Void
-    ) {
-        let config = model.config
-        let size = config.channels * config.imageSize * config.imageSize
-        run(model: model, images: images, chunk: chunk, targetClass: targetClass, target: target, fill: fill) {
-            first, count, gradients in
-            gradients.input.storage.withUnsafeBufferPointer { buffer in
+            pixels = []
+            let classes = Array(repeating: targetClass, count: count)
+            let product =
+                switch pass {
+                case .inputGradient: model.inputGradients(batch, classes: classes, target: target)
+                case .lastBlockAttentionGradient:
+                    model.lastBlockAttentionGradients(batch, classes: classes, target: target)
+                }
+            let perImage = product.count / count
+            product.storage.withUnsafeBufferPointer { buffer in
                 for image in 0..<count {
-                    consume(first + image, UnsafeBufferPointer(rebasing: buffer[(image * size)..<((image + 1) * size)]))
+                    consume(
+                        start + image,
+                        UnsafeBufferPointer(rebasing: buffer[(image * perImage)..<((image + 1) * perImage)]))
                 }
             }
+            start += count
         }
     }
 }

@@ -25,10 +25,15 @@ public final class ExplanationContext {
     /// Every pass run so far, in order.
     public private(set) var passes: [TraceProduct] = []
 
-    private var cachedTrace: ViTTrace?
-    private var cachedGradients: [GradientKey: ViTGradients] = [:]
-    private var cachedRelevance: [RelevanceKey: LRPRelevance] = [:]
-    private var cachedBatches: [String: Tensor] = [:]
+    /// The run's memory target, which sizes the chunks of the batched passes (``BatchedPasses``).
+    public var passMemory = PassMemory()
+
+    // The memoised products; ``release(keepingWhat:)`` (ExplanationContext+Memory.swift) drops those no later
+    // method needs.
+    var cachedTrace: ViTTrace?
+    var cachedGradients: [GradientKey: ViTGradients] = [:]
+    var cachedRelevance: [RelevanceKey: LRPRelevance] = [:]
+    var cachedBatches: [String: Tensor] = [:]
 
     /// Sets up a context; no pass runs until a method asks. `input` must be `[1, C, S, S]` for `model`.
     public init(
@@ -111,12 +116,12 @@ public final class ExplanationContext {
         return product
     }
 
-    private struct GradientKey: Hashable {
+    struct GradientKey: Hashable {
         var target: BackwardTarget
         var mode: BackwardMode
     }
 
-    private struct RelevanceKey: Hashable {
+    struct RelevanceKey: Hashable {
         var rules: LRPRules
         var toPixels: Bool
     }

@@ -6,8 +6,9 @@ import ViT
 /// block's post-softmax attention for the input `α · x` (normalised space, so the baseline is the zero image),
 /// summed over `α` in order and divided by `steps`: `[H, N, N]`.
 ///
-/// The steps run as extra batched passes in chunks of ``chunk`` images (``BatchedPasses``: one forward and one
-/// backward with the target class each). The context memoises the result under `ig-attention:<steps>:<logit|probability>`, so TAM,
+/// The steps run as extra batched lean passes (``ViTModel/lastBlockAttentionGradients(_:classes:target:)``: the
+/// forward keeps only the last block, the backward is that block's), in chunks that fit the run's memory target
+/// (``BatchedPasses/chunk(_:pass:images:context:)``). The context memoises the result under `ig-attention:<steps>:<logit|probability>`, so TAM,
 /// BT-H and BT-C pay once.
 package enum IntegratedAttentionGradient {
     /// `steps=20`, the official integral of TAM and Beyond Intuition, declared once for the three methods.
@@ -15,8 +16,12 @@ package enum IntegratedAttentionGradient {
 
     /// The `[H, N, N]` mean over the steps of the last block's attention gradient.
     package static func lastBlock(_ context: ExplanationContext, steps: Int, gradientOf: GradientOf) -> Tensor {
-        context.batched(name(steps: steps, gradientOf: gradientOf), images: steps) { model, input, targetClass in
-            compute(model: model, input: input, targetClass: targetClass, steps: steps, gradientOf: gradientOf)
+        let chunk = BatchedPasses.chunk(.auto, pass: .lastBlockAttentionGradient, images: steps, context: context)
+        return context.batched(name(steps: steps, gradientOf: gradientOf), images: steps) {
+            model, input, targetClass in
+            compute(
+                model: model, input: input, targetClass: targetClass, steps: steps, gradientOf: gradientOf,
+                chunk: chunk)
         }
     }
 
@@ -37,29 +42,23 @@ package enum IntegratedAttentionGradient {
         return (0..<steps).map { $0 == steps - 1 ? 1 : Double($0) * step }
     }
 
-    /// Images per forward + backward chunk: the steps' traces are never all held at once (20 steps of
-    /// ViT-B/16 in one batch peak near 4.8 GB; chunks of 2 near 1 GB, at the same speed).
-    static let chunk = SharedMethodOptions.batch.defaultValue
-
-    static func compute(model: ViTModel, input: Tensor, targetClass: Int, steps: Int, gradientOf: GradientOf)
-        -> Tensor
-    {
+    static func compute(
+        model: ViTModel, input: Tensor, targetClass: Int, steps: Int, gradientOf: GradientOf, chunk: Int
+    ) -> Tensor {
         let config = model.config
         let plane = config.heads * config.tokens * config.tokens
         let alphas = alphas(steps: steps)
         var total = [Float](repeating: 0, count: plane)
-        BatchedPasses.run(
-            model: model, images: steps, chunk: chunk, targetClass: targetClass, target: gradientOf.backwardTarget,
+        BatchedPasses.products(
+            model: model, pass: .lastBlockAttentionGradient, images: steps, chunk: chunk, targetClass: targetClass,
+            target: gradientOf.backwardTarget,
             fill: { step, pixels in
                 let scale = Float(alphas[step])
                 for position in pixels.indices { pixels[position] = input.storage[position] * scale }
             },
-            consume: { _, count, gradients in
+            consume: { _, gradient in
                 // Summed step by step in order, as one batch would be.
-                guard let last = gradients.blocks.last?.attention else { return }
-                for offset in 0..<count {
-                    for index in 0..<plane { total[index] += last.storage[offset * plane + index] }
-                }
+                for index in 0..<plane { total[index] += gradient[index] }
             })
         for index in 0..<plane { total[index] /= Float(steps) }
         return Tensor(shape: [config.heads, config.tokens, config.tokens], storage: total)

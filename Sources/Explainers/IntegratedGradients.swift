@@ -12,8 +12,9 @@ import ViT
 ///   context's ``ChannelNormalization`` (an RGB input).
 /// - `reduce=signed` (default): the signed channel sum; `abs`, `sum`, `max` as ``ChannelReduction`` says.
 /// - `grad=logit` (default) or `probability`.
-/// - All steps run as one batch of extra passes (``ExplanationContext/batched(_:images:compute:)``), `batch=2`
-///   images per forward + backward chunk (``SharedMethodOptions/batch`` says why).
+/// - All steps run as one batch of extra lean passes to the input gradient (``ExplanationContext/batched(_:images:compute:)``,
+///   ``ViTModel/inputGradients(_:classes:target:)``), in chunks that fit the run's memory target (`batch=auto`,
+///   ``SharedMethodOptions/batch``).
 package struct IntegratedGradients: ExplanationMethod {
     /// Where the path starts.
     package enum Baseline: String, Sendable, CaseIterable, MethodOptionChoice {
@@ -28,7 +29,7 @@ package struct IntegratedGradients: ExplanationMethod {
     package let gradientOf: GradientOf
     package let reduction: ChannelReduction
     /// Images per forward + backward chunk.
-    package let batchSize: Int
+    package let batchSize: ChunkSize
 
     /// `steps=`; the Riemann rules also need at least ``IntegrationRule/minimumSteps`` (checked with the rule).
     package static let stepsOption = MethodOption("steps", default: 50, in: 1...4096, help: "points on the path")
@@ -83,11 +84,13 @@ package struct IntegratedGradients: ExplanationMethod {
         let start = try baselineInput(context)
         let (alphas, weights) = rule.nodes(steps: steps)
         let target = gradientOf.backwardTarget
+        let chunk = BatchedPasses.chunk(batchSize, pass: .inputGradient, images: steps, context: context)
         let integral = context.batched(passName, images: steps) { model, input, targetClass in
             var sum = [Float](repeating: 0, count: input.count)
             let difference = zip(input.storage, start).map { $0 - $1 }
-            BatchedPasses.inputGradients(
-                model: model, images: steps, chunk: batchSize, targetClass: targetClass, target: target,
+            BatchedPasses.products(
+                model: model, pass: .inputGradient, images: steps, chunk: chunk, targetClass: targetClass,
+                target: target,
                 fill: { step, pixels in
                     let alpha = Float(alphas[step])
                     for index in pixels.indices { pixels[index] = start[index] + alpha * difference[index] }

@@ -11,13 +11,12 @@ package enum SharedMethodOptions {
         MethodOption("start", default: defaultValue, in: 0...10_000, help: help)
     }
 
-    /// `batch=`: images per forward + backward chunk of the batched input-gradient passes (IG, SmoothGrad). It
-    /// bounds memory and leaves the map unchanged, so it is not part of the id.
-    ///
-    /// The default 2: on ViT-B/16 a chunk of 2 is as fast as one of 8 (29 s against 31 s for 50 IG steps) and
-    /// holds ~1 GB instead of 2.35 GB, since each image's trace and gradients take ~210 MB. The attention
-    /// integral of TAM and BT uses the same chunk (``IntegratedAttentionGradient``).
+    /// `batch=`: images per forward + backward chunk of the batched passes (IG, SmoothGrad, the attention integral
+    /// of TAM and BT). `auto` (the default) sizes chunks by the run's memory target (``PassMemory``); a number fixes
+    /// them. It bounds memory and changes the map only by float32 rounding of the batched products, so it is not
+    /// part of the id.
     package static let batch = MethodOption(
-        "batch", default: 2, in: 1...1024,
-        help: "images per forward + backward chunk (memory only; the map does not change)", isInID: false)
+        "batch", default: ChunkSize.auto, in: 1...4096,
+        help: "images per forward + backward chunk: auto (fit the run's --memory target) or a count (memory only)",
+        isInID: false)
 }

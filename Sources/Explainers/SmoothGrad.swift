@@ -14,8 +14,8 @@ import ViT
 /// - `seed=0`: the noise is ``SeededNoise`` from this seed alone (the same for every image, so reruns repeat):
 ///   one stream of standard normals, `C·S·S` per sample in row-major order, sample after sample, each scaled by σ
 ///   in double precision and added to the float32 input.
-/// - `grad=logit` (default) or `probability`. All samples run as one batch of extra passes in chunks of
-///   `batch=2` (``SharedMethodOptions/batch``).
+/// - `grad=logit` (default) or `probability`. All samples run as one batch of extra lean passes to the input
+///   gradient, in chunks that fit the run's memory target (`batch=auto`, ``SharedMethodOptions/batch``).
 package struct SmoothGrad: ExplanationMethod {
     /// What is averaged over the samples.
     package enum Average: String, Sendable, CaseIterable, MethodOptionChoice {
@@ -32,7 +32,7 @@ package struct SmoothGrad: ExplanationMethod {
     package let reduction: ChannelReduction
     package let gradientOf: GradientOf
     /// Images per forward + backward chunk.
-    package let batchSize: Int
+    package let batchSize: ChunkSize
 
     package static let samplesOption = MethodOption("samples", default: 25, in: 1...4096, help: "noisy copies")
     package static let sigmaOption = MethodOption(
@@ -81,14 +81,16 @@ package struct SmoothGrad: ExplanationMethod {
     package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
         let config = context.config
         let target = gradientOf.backwardTarget
+        let chunk = BatchedPasses.chunk(batchSize, pass: .inputGradient, images: samples, context: context)
         let averaged = context.batched(passName, images: samples) { model, input, targetClass in
             let values = input.storage
             let range = Double((values.max() ?? 0) - (values.min() ?? 0))
             let deviation = sigma * range
             var noise = SeededNoise(seed: seed)
             var sum = [Float](repeating: 0, count: values.count)
-            BatchedPasses.inputGradients(
-                model: model, images: samples, chunk: batchSize, targetClass: targetClass, target: target,
+            BatchedPasses.products(
+                model: model, pass: .inputGradient, images: samples, chunk: chunk, targetClass: targetClass,
+                target: target,
                 fill: { _, pixels in
                     // Called in sample order, so the stream is drawn sample after sample.
                     for index in pixels.indices { pixels[index] = values[index] + Float(deviation * noise.normal()) }

@@ -13,7 +13,11 @@ import ViT
 extension BenchmarkRun {
     /// The model's verdict on one image.
     struct Classification {
-        var trace: ViTTrace
+        /// The forward pass that classified the image, until the image's explanation contexts take it over
+        /// (``evaluate(_:)`` then lets go of it, so that the contexts can free it once no method needs it).
+        var forward: ForwardTrace
+        /// `[1, classes]`.
+        var logits: Tensor
         var probabilities: [Float]
         var predicted: Int
         /// Whether the top-1 class is one of the image's labels.
@@ -73,15 +77,25 @@ extension BenchmarkRun {
             return Self.seconds(passTime)
         }
         var contexts: [Int: ExplanationContext] = [:]
+        // Every context this image needs, made now from the classifying forward, which is then let go: each
+        // context frees what no later method needs (``ExplanationContext/release(keepingWhat:)``).
+        for target in explainedTargets(targets) {
+            _ = try? context(for: target, prepared: prepared, classification: classification, contexts: &contexts)
+        }
+        classification.forward.trace = nil
         var histograms: [SweepHistogram] = []
         var maps: [String: ScoreMap] = [:]
         var rankingValues: [String: Double] = [:]
         let rankingRow = galleryTracker?.metric.map { MetricRow.value($0) }
-        for method in setup.methods {
+        for (position, method) in setup.methods.enumerated() {
             let methodStart = clock.now
             let outcome = scoreMethod(
                 method, prepared: prepared, classification: classification, targets: targets, truth: truth,
                 contexts: &contexts)
+            for context in contexts.values {
+                context.release(
+                    keepingWhat: setup.methods[(position + 1)...].flatMap { $0.requiredProducts(for: context) })
+            }
             passTime += clock.now - methodStart
             switch outcome {
             case .success(let scores):
@@ -144,7 +158,7 @@ extension BenchmarkRun {
         let predicted = ranking.predicted
         return .success(
             Classification(
-                trace: trace, probabilities: ranking.probabilities, predicted: predicted,
+                forward: ForwardTrace(trace: trace), logits: trace.logits, probabilities: ranking.probabilities, predicted: predicted,
                 correct: prepared.sample.labels.contains(predicted)))
     }
 
@@ -220,12 +234,7 @@ extension BenchmarkRun {
     ) -> Result<MethodScores, MethodFailure> {
         var heatmaps: [Int: Heatmap] = [:]
         do {
-            for target in Set(
-                [
-                    targets.localize ? targets.localizationTarget : nil,
-                    targets.perturb ? targets.perturbationTarget : nil,
-                ].compactMap { $0 })
-            {
+            for target in explainedTargets(targets) {
                 heatmaps[target] = try method.explain(
                     try context(for: target, prepared: prepared, classification: classification, contexts: &contexts))
             }
@@ -247,7 +256,7 @@ extension BenchmarkRun {
                 let map = heatmap.normalized(to: setup.model.config.imageSize)
                 let curves = try runner.curves(
                     image: prepared.input, map: map.values, label: targets.label,
-                    unperturbedLogits: classification.trace.logits)
+                    unperturbedLogits: classification.logits)
                 scores.rows += PerturbationScoring.rows(curves, settings: runner.settings, metrics: evaluation.metrics)
             }
         } catch {
@@ -256,15 +265,33 @@ extension BenchmarkRun {
         return .success(scores)
     }
 
+    /// The classes the image's maps are made for: the localization and the perturbation target, where each
+    /// applies.
+    func explainedTargets(_ targets: Targets) -> Set<Int> {
+        Set(
+            [
+                targets.localize ? targets.localizationTarget : nil,
+                targets.perturb ? targets.perturbationTarget : nil,
+            ].compactMap { $0 })
+    }
+
     /// The explanation context of one target class, made once per image and target and shared by the methods.
     func context(
         for target: Int, prepared: PreparedSample, classification: Classification,
         contexts: inout [Int: ExplanationContext]
     ) throws -> ExplanationContext {
         if let existing = contexts[target] { return existing }
-        let created = try ExplanationContext(
-            model: setup.model, trace: classification.trace, targetClass: target, imageID: prepared.sample.id,
-            normalization: setup.preprocessing.normalization)
+        let created =
+            if let trace = classification.forward.trace {
+                try ExplanationContext(
+                    model: setup.model, trace: trace, targetClass: target, imageID: prepared.sample.id,
+                    normalization: setup.preprocessing.normalization)
+            } else {
+                try ExplanationContext(
+                    model: setup.model, input: prepared.input, targetClass: target, imageID: prepared.sample.id,
+                    normalization: setup.preprocessing.normalization)
+            }
+        created.passMemory = passMemory
         contexts[target] = created
         return created
     }

@@ -70,6 +70,9 @@ package final class BenchmarkRun {
     /// The maps of the images the gallery will show, kept as the run goes (nil without a gallery).
     let galleryTracker: GalleryTracker?
 
+    /// The memory target the batched passes size their chunks by (`bench run --memory`).
+    package var passMemory = PassMemory()
+
     /// Checks that the model, preprocessing and protocol fit the dataset; throws ``SetupError`` otherwise.
     /// - Parameter galleryCount: the images the report's gallery shows with every method (0 for none); their
     ///   maps are kept while the run goes, for ``renderGallery(_:progress:shouldStop:)``.

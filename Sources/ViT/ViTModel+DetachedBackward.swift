@@ -10,6 +10,9 @@ extension ViTModel {
     /// every block. Hence `dctx`, `dA = dctx_h · v_hᵀ` and `dS` are zero outside the prefix rows, and the MLP, proj
     /// and LayerNorm backwards need only those `P` rows (GEMMs of `P` rows instead of `N`). The input gradient is
     /// identically zero (no gradient reaches a patch token), as PyTorch leaves it.
+    ///
+    /// `trace` may hold only the last `k` blocks (with the full model's final norm and logits): the result then
+    /// has those blocks' gradients, since none of them depends on an earlier block's.
     func detachedBackward(_ trace: ViTTrace, classes: [Int], target: BackwardTarget) -> ViTGradients {
         let batch = trace.logits.shape[0]
         let tokens = config.tokens
@@ -51,7 +54,9 @@ extension ViTModel {
         var stream = prefixRows(headBackward(seed, trace: trace, batch: batch), width: width)
         var blocks: [BlockGradients] = []
         blocks.reserveCapacity(trace.blocks.count)
-        for (block, blockWeights) in zip(trace.blocks, weights.blocks).reversed() {
+        // A trace of the last `k` blocks only (``lastBlockAttentionGradients(_:classes:target:)``) pairs with the
+        // last `k` blocks' weights.
+        for (block, blockWeights) in zip(trace.blocks, weights.blocks.suffix(trace.blocks.count)).reversed() {
             // MLP branch on the prefix rows.
             var hiddenGradient = Self.linearBackward(stream, rows: rows, weight: blockWeights.fc2Weight)
             let preActivation = prefixRows(block.hiddenPreActivation, width: hiddenWidth)

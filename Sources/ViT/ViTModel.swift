@@ -55,7 +55,7 @@ public struct ViTModel: Sendable {
     }
 
     /// The batch size of a `[B, C, S, S]` input (a precondition names any other shape).
-    private func checkInput(_ input: Tensor) -> Int {
+    func checkInput(_ input: Tensor) -> Int {
         let expected = [config.channels, config.imageSize, config.imageSize]
         precondition(
             input.rank == 4 && Array(input.shape.dropFirst()) == expected,
