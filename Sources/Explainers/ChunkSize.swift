@@ -12,7 +12,9 @@ package enum ChunkSize: MethodOptionValue {
         return .images(count)
     }
 
-    package static func describe(_ domain: ClosedRange<Int>) -> String { "auto or an integer in \(domain)" }
+    package static func describe(_ domain: ClosedRange<Int>) -> String {
+        "auto or an integer (allowed: \(list(domain)))"
+    }
 
     package static func list(_ domain: ClosedRange<Int>) -> String { "auto, \(domain)" }
 

@@ -158,7 +158,8 @@ extension BenchmarkRun {
         let predicted = ranking.predicted
         return .success(
             Classification(
-                forward: ForwardTrace(trace: trace), logits: trace.logits, probabilities: ranking.probabilities, predicted: predicted,
+                forward: ForwardTrace(trace: trace), logits: trace.logits, probabilities: ranking.probabilities,
+                predicted: predicted,
                 correct: prepared.sample.labels.contains(predicted)))
     }
 

@@ -40,9 +40,10 @@ extension ViTModel {
             batch: batch)
         for blockWeights in weights.blocks.reversed() {
             guard let block = blocks.popLast() else { break }
-            streamGradient = backwardBlock(
-                streamGradient, trace: block, batch: batch, weights: blockWeights, mode: .standard
-            ).blockInput
+            streamGradient =
+                backwardBlock(
+                    streamGradient, trace: block, batch: batch, weights: blockWeights, mode: .standard
+                ).blockInput
         }
         return embeddingBackward(streamGradient, batch: batch)
     }
@@ -133,7 +134,8 @@ extension ViTConfig {
     /// 224 with 1000 classes.
     public var parameterCount: Int {
         let width = embedDim
-        let perBlock = 4 * width + (3 * width * width + 3 * width) + (width * width + width)
+        let perBlock =
+            4 * width + (3 * width * width + 3 * width) + (width * width + width)
             + (mlpDim * width + mlpDim) + (width * mlpDim + width)
         let heads = (distilled ? 2 : 1) * (classes * width + classes)
         return width * patchValues + width + prefixTokens * width + tokens * width + depth * perBlock + 2 * width

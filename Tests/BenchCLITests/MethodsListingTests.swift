@@ -22,7 +22,7 @@ struct MethodsListingTests {
             }
         }
         #expect(lines.contains("    option:   steps=50 (1...4096): points on the path"))
-        #expect(lines.contains { $0.hasPrefix("    option:   batch=2 (1...1024; not part of the id)") })
+        #expect(lines.contains { $0.hasPrefix("    option:   batch=auto (auto, 1...4096; not part of the id)") })
         #expect(lines.contains { $0.hasPrefix("    option:   grad=logit (logit, probability)") })
     }
 }

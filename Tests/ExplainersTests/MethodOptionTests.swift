@@ -21,6 +21,9 @@ private func samples(_ declaration: any MethodOptionDeclaration) -> (inside: [St
     if let option = declaration as? MethodOption<Double> {
         return (["\(option.domain.lowerBound)", "\(option.domain.upperBound)"], "\(option.domain.upperBound * 2 + 1)")
     }
+    if let option = declaration as? MethodOption<ChunkSize> {
+        return (["auto", "\(option.domain.lowerBound)", "\(option.domain.upperBound)"], "\(option.domain.upperBound)0")
+    }
     if let option = declaration as? any ChoiceDeclaration {
         return (option.allowedTexts, "no-such-value")
     }
