@@ -78,7 +78,8 @@ extension BenchmarkRun {
         }
         var contexts: [Int: ExplanationContext] = [:]
         // Every context this image needs, made now from the classifying forward, which is then let go: each
-        // context frees what no later method needs (``ExplanationContext/release(keepingWhat:)``).
+        // context frees what no later method needs (``ExplanationContext/release(keepingWhat:)``). A context
+        // that cannot be made throws again in `scoreMethod`, which records the failure per method.
         for target in explainedTargets(targets) {
             _ = try? context(for: target, prepared: prepared, classification: classification, contexts: &contexts)
         }

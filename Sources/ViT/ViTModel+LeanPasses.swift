@@ -21,25 +21,12 @@ extension ViTModel {
         let batch = checkInput(input)
         precondition(classes.count == batch, "inputGradients: \(classes.count) classes for a batch of \(batch)")
         precondition(classes.allSatisfy { (0..<config.classes).contains($0) }, "inputGradients: class out of range")
-        let embeddings = embed(input, batch: batch)
-        var blocks: [BlockTrace] = []
-        blocks.reserveCapacity(weights.blocks.count)
-        var stream = embeddings
-        for blockWeights in weights.blocks {
-            let block = forwardBlock(stream, batch: batch, weights: blockWeights)
-            stream = block.output
-            blocks.append(block.keepingWhatTheInputGradientReads())
-        }
-        let finalNorm = stream.layerNorm(
-            weight: weights.normWeight, bias: weights.normBias, epsilon: config.layerNormEpsilon)
-        let logits = head(finalNorm, batch: batch)
-        let seed = logitGradient(logits, classes: classes, target: target)
-        var streamGradient = headBackward(
-            seed,
-            trace: ViTTrace(input: input, embeddings: embeddings, blocks: blocks, finalNorm: finalNorm, logits: logits),
-            batch: batch)
+        var trace = forward(input) { $0.keepingWhatTheInputGradientReads() }
+        let seed = logitGradient(trace.logits, classes: classes, target: target)
+        var streamGradient = headBackward(seed, trace: trace, batch: batch)
         for blockWeights in weights.blocks.reversed() {
-            guard let block = blocks.popLast() else { break }
+            // Each block's trace is freed once its backward is done.
+            guard let block = trace.blocks.popLast() else { break }
             streamGradient =
                 backwardBlock(
                     streamGradient, trace: block, batch: batch, weights: blockWeights, mode: .standard

@@ -23,6 +23,11 @@ public struct ViTModel: Sendable {
 
     /// Runs a batch and records every block: `input` is `[B, C, S, S]` normalised pixels (`S = imageSize`).
     public func forward(_ input: Tensor) -> ViTTrace {
+        forward(input) { $0 }
+    }
+
+    /// ``forward(_:)`` recording `keep(block)` of each block (a lean pass's subset of the trace).
+    func forward(_ input: Tensor, keeping keep: (BlockTrace) -> BlockTrace) -> ViTTrace {
         let batch = checkInput(input)
         let embeddings = embed(input, batch: batch)
         var blocks: [BlockTrace] = []
@@ -31,7 +36,7 @@ public struct ViTModel: Sendable {
         for blockWeights in weights.blocks {
             let block = forwardBlock(stream, batch: batch, weights: blockWeights)
             stream = block.output
-            blocks.append(block)
+            blocks.append(keep(block))
         }
         let finalNorm = stream.layerNorm(
             weight: weights.normWeight, bias: weights.normBias, epsilon: config.layerNormEpsilon)
