@@ -37,15 +37,14 @@ extension ExplanationContext {
                 let key = GradientKey(target: target, mode: mode)
                 gradientKeys.insert(key)
                 if cachedGradients[key] == nil { keepsTrace = true }
-            case .relevance(let rules, let toPixels):
-                let key = RelevanceKey(rules: rules, toPixels: toPixels)
-                let withPixels = RelevanceKey(rules: rules, toPixels: true)
-                if cachedRelevance[key] != nil {
-                    relevanceKeys.insert(key)
-                } else if !toPixels, cachedRelevance[withPixels] != nil {
+            case .relevance(let rules, let toPixels, let finalNorm):
+                // The pass runs its own float64 forward from the input, so it needs no trace.
+                let key = RelevanceKey(rules: rules, toPixels: toPixels, finalNorm: finalNorm)
+                let withPixels = RelevanceKey(rules: rules, toPixels: true, finalNorm: finalNorm)
+                if cachedRelevance[key] == nil, !toPixels, cachedRelevance[withPixels] != nil {
                     relevanceKeys.insert(withPixels)
                 } else {
-                    keepsTrace = true
+                    relevanceKeys.insert(key)
                 }
             case .batchedGradients(let name, _):
                 batchNames.insert(name)

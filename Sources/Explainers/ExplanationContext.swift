@@ -89,15 +89,27 @@ public final class ExplanationContext {
         return gradients
     }
 
-    /// Chefer's LRP relevances for the target class (one pass per rule set; a pixel-level pass also serves
-    /// requests that do not need the pixels).
-    public func relevance(rules: LRPRules, toPixels: Bool = false) -> LRPRelevance {
-        if let cached = cachedRelevance[RelevanceKey(rules: rules, toPixels: toPixels)] { return cached }
-        if !toPixels, let cached = cachedRelevance[RelevanceKey(rules: rules, toPixels: true)] { return cached }
+    /// Chefer's LRP relevances for the target class (one pass per rule set and final-norm epsilon; a pixel-level
+    /// pass also serves requests that do not need the pixels).
+    ///
+    /// The pass runs its own float64 forward of ``input`` (``ViTModel/relevance(_:batchIndex:classIndex:rules:toPixels:finalNorm:budgetBytes:)``),
+    /// keeping every block's float64 activations when they fit what ``passMemory`` leaves beside the weights
+    /// and what this context holds, else recomputing each block.
+    public func relevance(
+        rules: LRPRules, toPixels: Bool = false, finalNorm: LRPFinalNorm = .model
+    ) -> LRPRelevance {
+        let key = RelevanceKey(rules: rules, toPixels: toPixels, finalNorm: finalNorm)
+        if let cached = cachedRelevance[key] { return cached }
+        if !toPixels, let cached = cachedRelevance[RelevanceKey(rules: rules, toPixels: true, finalNorm: finalNorm)] {
+            return cached
+        }
+        let budget = passMemory.spareBytes(
+            modelBytes: config.parameterCount * MemoryLayout<Float>.size, heldBytes: heldBytes)
         let relevance = model.relevance(
-            trace, batchIndex: 0, classIndex: targetClass, rules: rules, toPixels: toPixels)
-        passes.append(.relevance(rules, toPixels: toPixels))
-        cachedRelevance[RelevanceKey(rules: rules, toPixels: toPixels)] = relevance
+            input, classIndex: targetClass, rules: rules, toPixels: toPixels, finalNorm: finalNorm,
+            budgetBytes: budget)
+        passes.append(.relevance(rules, toPixels: toPixels, finalNorm: finalNorm))
+        cachedRelevance[key] = relevance
         return relevance
     }
 
@@ -124,5 +136,6 @@ public final class ExplanationContext {
     struct RelevanceKey: Hashable {
         var rules: LRPRules
         var toPixels: Bool
+        var finalNorm: LRPFinalNorm
     }
 }

@@ -11,27 +11,29 @@ import ViT
 /// 1e-6), so relevances differ from a run of Chefer's model by that epsilon's effect (methods.md §8).
 package struct FullLRP: ExplanationMethod {
     package let id: String
+    package let finalNorm: LRPFinalNorm
 
     package static let descriptor = MethodDescriptor(
         id: "lrp",
         summary: "Full LRP (orig rules) down to the pixels, summed over channels",
         citation: "Binder et al. 2016 / Chefer et al., CVPR 2021, baseline full_lrp (ViT_orig_LRP, layers_lrp.py)",
         passes: "forward + LRP (orig, to pixels)",
-        isClassSpecific: true
+        options: [SharedMethodOptions.finalNorm], isClassSpecific: true
     ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
         FullLRP(options)
     }
 
     init(_ options: MethodOptions) {
         id = options.id
+        finalNorm = options[SharedMethodOptions.finalNorm]
     }
 
     package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
-        [.forward, .relevance(.original, toPixels: true)]
+        [.forward, .relevance(.original, toPixels: true, finalNorm: finalNorm)]
     }
 
     package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
-        guard let pixels = context.relevance(rules: .original, toPixels: true).pixelMap else {
+        guard let pixels = context.relevance(rules: .original, toPixels: true, finalNorm: finalNorm).pixelMap else {
             throw .unsupportedModel(method: id, reason: "the LRP pass returned no pixel relevance")
         }
         return Heatmap(grid: pixels)

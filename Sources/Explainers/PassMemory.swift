@@ -25,10 +25,15 @@ public struct PassMemory: Sendable, Equatable {
         allowanceBytes = allowanceMiB << 20
     }
 
+    /// What is left of the target beside `modelBytes` of weights, the allowance and `heldBytes` (at least 0).
+    package func spareBytes(modelBytes: Int, heldBytes: Int) -> Int {
+        max(targetBytes - allowanceBytes - modelBytes - heldBytes, 0)
+    }
+
     /// Images per chunk for `images` images of `bytesPerImage` each, beside `modelBytes` of weights and
     /// `heldBytes` already held: the most that fit, at least 1, at most `images`.
     package func chunk(images: Int, bytesPerImage: Int, modelBytes: Int, heldBytes: Int) -> Int {
-        let left = targetBytes - allowanceBytes - modelBytes - heldBytes
+        let left = spareBytes(modelBytes: modelBytes, heldBytes: heldBytes)
         let fitting = bytesPerImage > 0 ? left / bytesPerImage : images
         return min(max(images, 1), max(fitting, 1))
     }

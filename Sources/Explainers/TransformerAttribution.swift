@@ -15,6 +15,7 @@ package struct TransformerAttribution: ExplanationMethod {
     package let id: String
     package let startLayer: Int
     package let gradientOf: GradientOf
+    package let finalNorm: LRPFinalNorm
 
     package static let start = SharedMethodOptions.start(
         default: 1, help: "0-based first block (1 = Chefer's evaluations; 0 = function default and AG-CAM's baseline)")
@@ -23,7 +24,8 @@ package struct TransformerAttribution: ExplanationMethod {
         id: "transformer-attribution",
         summary: "Gradient-weighted LRP attention relevance (ours rules), rolled out over blocks",
         citation: "Chefer et al., CVPR 2021, transformer_attribution (hila-chefer/Transformer-Explainability)",
-        passes: "forward + backward + LRP (ours)", options: [start, SharedMethodOptions.grad], isClassSpecific: true
+        passes: "forward + backward + LRP (ours)",
+        options: [start, SharedMethodOptions.grad, SharedMethodOptions.finalNorm], isClassSpecific: true
     ) { (options: MethodOptions) throws(ExplainerError) -> any ExplanationMethod in
         TransformerAttribution(options)
     }
@@ -32,10 +34,14 @@ package struct TransformerAttribution: ExplanationMethod {
         id = options.id
         startLayer = options[Self.start]
         gradientOf = options[SharedMethodOptions.grad]
+        finalNorm = options[SharedMethodOptions.finalNorm]
     }
 
     package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
-        [.forward, .gradients(gradientOf.backwardTarget, .standard), .relevance(.ours, toPixels: false)]
+        [
+            .forward, .gradients(gradientOf.backwardTarget, .standard),
+            .relevance(.ours, toPixels: false, finalNorm: finalNorm),
+        ]
     }
 
     package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {
@@ -44,7 +50,7 @@ package struct TransformerAttribution: ExplanationMethod {
             throw .unsupportedModel(method: id, reason: "start layer \(startLayer) is outside 0..<\(depth)")
         }
         let gradients = context.gradients(target: gradientOf.backwardTarget)
-        let relevance = context.relevance(rules: .ours)
+        let relevance = context.relevance(rules: .ours, finalNorm: finalNorm)
         var joint: Tensor?
         for block in startLayer..<depth {
             let weighted = TokenMatrix.plusIdentity(

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension BLAS {
     /// `BLAS.gemm` with the `n` columns of `C` split into contiguous blocks, one per thread (up to
     /// `BLAS.threadCount`), each block a single-threaded OpenBLAS call; for the engine's large products.
@@ -8,6 +12,9 @@ extension BLAS {
     /// the pass on libdispatch, whose idle workers block instead. Each column block sees the whole `A` and its
     /// own columns of `B`, and OpenBLAS accumulates every output value over `k` in the same order whatever the
     /// split, so the values match the unsplit call.
+    ///
+    /// `VIT_BENCH_GEMM_SPLITTING=0` in the environment turns the split off (each call is one OpenBLAS call on
+    /// OpenBLAS's own threads): the test that a run's numbers do not depend on it sets it.
     public static func gemmSplittingColumns(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
@@ -16,7 +23,7 @@ extension BLAS {
         // Blocks of whole 64-column panels, and only for products worth a hand-off (~1 MFLOP and up).
         let panel = 64
         let panels = (n + panel - 1) / panel
-        let workers = m * n * k >= 1 << 20 ? min(threadCount, panels) : 1
+        let workers = splitsColumns && m * n * k >= 1 << 20 ? min(threadCount, panels) : 1
         guard workers > 1 else {
             gemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
@@ -34,4 +41,11 @@ extension BLAS {
                 lda: lda, b: b + (transposeB ? start * ldb : start), ldb: ldb, beta: beta, c: c + start, ldc: ldc)
         }
     }
+
+    /// Whether ``gemmSplittingColumns(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` splits (read
+    /// once from `VIT_BENCH_GEMM_SPLITTING`; anything but `0` or unset splits).
+    public static let splitsColumns: Bool = {
+        guard let value = getenv("VIT_BENCH_GEMM_SPLITTING") else { return true }
+        return String(cString: value) != "0"
+    }()
 }

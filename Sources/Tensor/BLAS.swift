@@ -1,6 +1,6 @@
 import COpenBLAS
 
-/// Matrix products on OpenBLAS (`cblas_sgemm`), and its thread settings.
+/// Matrix products on OpenBLAS (`cblas_sgemm`, `cblas_dgemm`), and its thread settings.
 public enum BLAS {
     /// `C = alpha * op(A) * op(B) + beta * C` for row-major matrices: `op(A)` is `[m, k]`, `op(B)` is `[k, n]`,
     /// `C` is `[m, n]`; `lda`, `ldb`, `ldc` are the row strides of the matrices as stored.
@@ -11,6 +11,19 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` in float64 (`cblas_dgemm`), for the
+    /// LRP relevance pass, whose z-rule divisions would amplify float32 rounding.
+    @inlinable
+    public static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Double = 1,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int, beta: Double = 0,
+        c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -13,10 +13,10 @@ extension LRPLayers {
     /// - `Z = q·kᵀ` (Chefer's `matmul1` is the unscaled product; the `d^-0.5` scale and the softmax pass relevance
     ///   unchanged): `R_q = q ⊙ (S k) / 2`, `R_k = k ⊙ (Sᵀ q) / 2` with `S = safe_div(R_A, q·kᵀ)`.
     package static func attention(
-        heads: Int, tokens: Int, width: Int, query: UnsafePointer<Float>, key: UnsafePointer<Float>,
-        value: UnsafePointer<Float>, attention: UnsafePointer<Float>, context: UnsafePointer<Float>,
-        relevance: UnsafePointer<Float>, attentionResult: UnsafeMutablePointer<Float>,
-        qkvResult: UnsafeMutablePointer<Float>, workspace: LRPWorkspace
+        heads: Int, tokens: Int, width: Int, query: UnsafePointer<Double>, key: UnsafePointer<Double>,
+        value: UnsafePointer<Double>, attention: UnsafePointer<Double>, context: UnsafePointer<Double>,
+        relevance: UnsafePointer<Double>, attentionResult: UnsafeMutablePointer<Double>,
+        qkvResult: UnsafeMutablePointer<Double>, workspace: LRPWorkspace
     ) {
         let headWidth = width / heads
         let square = tokens * tokens
@@ -74,8 +74,8 @@ extension LRPLayers {
 
     /// `target[n * stride + j] = factors[n, j] * products[n, j] / 2` for `[tokens, headWidth]` operands.
     private static func scatter(
-        tokens: Int, headWidth: Int, factors: UnsafePointer<Float>, products: UnsafePointer<Float>,
-        into target: UnsafeMutablePointer<Float>, stride: Int
+        tokens: Int, headWidth: Int, factors: UnsafePointer<Double>, products: UnsafePointer<Double>,
+        into target: UnsafeMutablePointer<Double>, stride: Int
     ) {
         for token in 0..<tokens {
             let row = target + token * stride
@@ -95,16 +95,16 @@ extension LRPLayers {
     ///
     /// `patches` and `convolved` are what `patchProjection` wrote for this image; `patches` is overwritten.
     package static func patchEmbedding(
-        config: ViTConfig, image: UnsafePointer<Float>, patches: UnsafeMutablePointer<Float>,
-        convolved: UnsafePointer<Float>, patchWeight: UnsafePointer<Float>, relevance: UnsafePointer<Float>,
-        result: UnsafeMutablePointer<Float>, workspace: LRPWorkspace
+        config: ViTConfig, image: UnsafePointer<Double>, patches: UnsafeMutablePointer<Double>,
+        convolved: UnsafePointer<Double>, patchWeight: UnsafePointer<Double>, relevance: UnsafePointer<Double>,
+        result: UnsafeMutablePointer<Double>, workspace: LRPWorkspace
     ) {
         let width = config.embedDim
         let patchCount = config.patchCount
         let patchValues = config.patchValues
         let pixelCount = config.channels * config.imageSize * config.imageSize
-        var low = Float.infinity
-        var high = -Float.infinity
+        var low = Double.infinity
+        var high = -Double.infinity
         for index in 0..<pixelCount {
             low = Swift.min(low, image[index])
             high = Swift.max(high, image[index])
@@ -114,11 +114,11 @@ extension LRPLayers {
         let packedWidth = 2 * patchValues
         let packedWeight = workspace.buffer(.packedWeight, count: width * packedWidth)
         splitSigns(rows: width, columns: patchValues, source: patchWeight, into: packedWeight)
-        var lowTerms = [Float](repeating: 0, count: width)
-        var highTerms = [Float](repeating: 0, count: width)
+        var lowTerms = [Double](repeating: 0, count: width)
+        var highTerms = [Double](repeating: 0, count: width)
         for channel in 0..<width {
-            var positive: Float = 0
-            var negative: Float = 0
+            var positive: Double = 0
+            var negative: Double = 0
             let row = packedWeight + channel * packedWidth
             for column in 0..<patchValues {
                 positive += low * row[column]
@@ -157,8 +157,8 @@ extension LRPLayers {
     /// The patch embedding's convolution without bias, `conv(x, W)` as `convolved` `[patches, D]`, and the
     /// unfolded image `patches` `[patches, C·P·P]` it multiplies (`image` `[C, S, S]`, `patchWeight` `[D, C·P·P]`).
     package static func patchProjection(
-        config: ViTConfig, image: UnsafePointer<Float>, patchWeight: UnsafePointer<Float>,
-        patches: UnsafeMutablePointer<Float>, convolved: UnsafeMutablePointer<Float>
+        config: ViTConfig, image: UnsafePointer<Double>, patchWeight: UnsafePointer<Double>,
+        patches: UnsafeMutablePointer<Double>, convolved: UnsafeMutablePointer<Double>
     ) {
         unfold(config: config, image: image, into: patches)
         BLAS.gemm(
@@ -167,12 +167,12 @@ extension LRPLayers {
     }
 
     /// `[C, S, S]` → `[patches, C·P·P]`: row `gy·g + gx`, column `(c·P + ky)·P + kx` (the conv weight's order).
-    static func unfold(config: ViTConfig, image: UnsafePointer<Float>, into patches: UnsafeMutablePointer<Float>) {
+    static func unfold(config: ViTConfig, image: UnsafePointer<Double>, into patches: UnsafeMutablePointer<Double>) {
         visitPatchPixels(config: config) { patchIndex, pixelIndex in patches[patchIndex] = image[pixelIndex] }
     }
 
     /// The inverse of `unfold` (patches do not overlap, so every pixel is written once).
-    static func fold(config: ViTConfig, patches: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
+    static func fold(config: ViTConfig, patches: UnsafePointer<Double>, into image: UnsafeMutablePointer<Double>) {
         visitPatchPixels(config: config) { patchIndex, pixelIndex in image[pixelIndex] = patches[patchIndex] }
     }
 

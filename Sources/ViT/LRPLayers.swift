@@ -1,20 +1,24 @@
 import Tensor
 
-/// The LRP rule of each layer kind (methods.md §2.4), on raw row-major buffers of one image.
+/// The LRP rule of each layer kind (methods.md §2.4), on raw row-major float64 buffers of one image.
 ///
 /// Every rule reproduces the `relprop` of Chefer's `modules/layers_ours.py` (`LRPRules.ours`) or
-/// `modules/layers_lrp.py` (`LRPRules.original`) with `alpha = 1`; the comments name the quirks kept. Matrix
-/// products go through `BLAS.gemm`; scratch space comes from an `LRPWorkspace`, so a rule allocates nothing.
+/// `modules/layers_lrp.py` (`LRPRules.original`) with `alpha = 1`, as that code computes after `model.double()`;
+/// the comments name the quirks kept. Why float64: the z-rules divide by sums of mixed signs that come near 0,
+/// which amplify float32 rounding (and so the order in which a BLAS kernel sums) by orders of magnitude; in
+/// float64 the maps no longer depend on the CPU. Matrix products go through `BLAS.gemm` (`dgemm`); scratch space
+/// comes from an `LRPWorkspace`, so a rule allocates nothing.
 package enum LRPLayers {
-    /// The `1e-9` of Chefer's `safe_divide` and of the first-conv rule, rounded to `Float` as PyTorch does.
-    package static let epsilon: Float = 1e-9
+    /// The `1e-9` of Chefer's `safe_divide` and of the first-conv rule (a float64 constant, as in PyTorch's
+    /// float64 arithmetic).
+    package static let epsilon: Double = 1e-9
 
     /// Chefer's `safe_divide(a, b)`: `a / (b + 1e-9)`, `0` where `b == 0`.
     ///
     /// Its denominator is `b.clamp(min=1e-9) + b.clamp(max=1e-9)`, which is `b + 1e-9` on both sides of `1e-9`;
     /// where that sum is exactly 0 (only `b == -1e-9`) it uses `1e-9`.
     @inline(__always)
-    package static func safeDivide(_ numerator: Float, _ denominator: Float) -> Float {
+    package static func safeDivide(_ numerator: Double, _ denominator: Double) -> Double {
         if denominator == 0 { return 0 }
         let shifted = denominator + epsilon
         return numerator / (shifted == 0 ? epsilon : shifted)
@@ -23,7 +27,7 @@ package enum LRPLayers {
     /// `values[i] = safeDivide(numerators[i], values[i])` for `count` values (the `S = safe_div(R, Z)` step).
     @inline(__always)
     static func divideInto(
-        count: Int, numerators: UnsafePointer<Float>, denominatorsToQuotients values: UnsafeMutablePointer<Float>
+        count: Int, numerators: UnsafePointer<Double>, denominatorsToQuotients values: UnsafeMutablePointer<Double>
     ) {
         for index in 0..<count { values[index] = safeDivide(numerators[index], values[index]) }
     }
@@ -37,8 +41,8 @@ package enum LRPLayers {
     /// `[W⁺ | W⁻]` is packed as one `[outputs, 2 inputs]` matrix and `[x⁺ | x⁻]` as `[rows, 2 inputs]`, so the
     /// `ours` rule is two GEMMs with a doubled inner or outer size, and `original` four GEMMs on strided halves.
     package static func linear(
-        rules: LRPRules, rows: Int, inputs: Int, outputs: Int, input x: UnsafePointer<Float>,
-        weight: UnsafePointer<Float>, relevance: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>,
+        rules: LRPRules, rows: Int, inputs: Int, outputs: Int, input x: UnsafePointer<Double>,
+        weight: UnsafePointer<Double>, relevance: UnsafePointer<Double>, result: UnsafeMutablePointer<Double>,
         workspace: LRPWorkspace
     ) {
         guard rows > 0 else { return }
@@ -83,7 +87,7 @@ package enum LRPLayers {
 
     /// Writes `[max(v, 0) | min(v, 0)]` for each row of `source [rows, columns]` into `target [rows, 2 columns]`.
     static func splitSigns(
-        rows: Int, columns: Int, source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>
+        rows: Int, columns: Int, source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>
     ) {
         for row in 0..<rows {
             let values = source + row * columns
@@ -105,12 +109,10 @@ package enum LRPLayers {
     /// the first summand's relevance is wanted (it is then derived as `total - first`, as it is everywhere:
     /// the forward's residual branch output is `total - first` up to one rounding).
     package static func add(
-        rules: LRPRules, count: Int, first: UnsafePointer<Float>, total: UnsafePointer<Float>,
-        relevance: UnsafePointer<Float>, firstResult: UnsafeMutablePointer<Float>,
-        secondResult: UnsafeMutablePointer<Float>?
+        rules: LRPRules, count: Int, first: UnsafePointer<Double>, total: UnsafePointer<Double>,
+        relevance: UnsafePointer<Double>, firstResult: UnsafeMutablePointer<Double>,
+        secondResult: UnsafeMutablePointer<Double>?
     ) {
-        // The three totals accumulate in Double: PyTorch's float32 `sum()` is pairwise, so a sequential Float sum
-        // would drift further from it than the exact total does.
         var firstSum: Double = 0
         var secondSum: Double = 0
         var relevanceSum: Double = 0
@@ -120,14 +122,14 @@ package enum LRPLayers {
             let secondShare = (total[index] - first[index]) * quotient
             firstResult[index] = firstShare
             secondResult?[index] = secondShare
-            firstSum += Double(firstShare)
-            secondSum += Double(secondShare)
-            relevanceSum += Double(relevance[index])
+            firstSum += firstShare
+            secondSum += secondShare
+            relevanceSum += relevance[index]
         }
         guard rules == .ours else { return }
-        let mass = Float(abs(firstSum) + abs(secondSum))
-        let firstFactor = safeDivide(safeDivide(Float(abs(firstSum)), mass) * Float(relevanceSum), Float(firstSum))
-        let secondFactor = safeDivide(safeDivide(Float(abs(secondSum)), mass) * Float(relevanceSum), Float(secondSum))
+        let mass = abs(firstSum) + abs(secondSum)
+        let firstFactor = safeDivide(safeDivide(abs(firstSum), mass) * relevanceSum, firstSum)
+        let secondFactor = safeDivide(safeDivide(abs(secondSum), mass) * relevanceSum, secondSum)
         for index in 0..<count { firstResult[index] *= firstFactor }
         if let secondResult {
             for index in 0..<count { secondResult[index] *= secondFactor }
@@ -137,8 +139,8 @@ package enum LRPLayers {
     /// Residual fork (`Clone`): `result = x ⊙ (safe_div(R_skip, x) + safe_div(R_branch, x))`, all `[count]`.
     /// Chefer's `Clone.relprop` computes it so (not as a plain sum): entries where `x == 0` get no relevance.
     package static func clone(
-        count: Int, input x: UnsafePointer<Float>, skip: UnsafePointer<Float>, branch: UnsafePointer<Float>,
-        result: UnsafeMutablePointer<Float>
+        count: Int, input x: UnsafePointer<Double>, skip: UnsafePointer<Double>, branch: UnsafePointer<Double>,
+        result: UnsafeMutablePointer<Double>
     ) {
         for index in 0..<count {
             result[index] = x[index] * (safeDivide(skip[index], x[index]) + safeDivide(branch[index], x[index]))

@@ -1,8 +1,11 @@
 import Tensor
 
 extension LRPRelevance {
-    /// Propagates the one-hot relevance of `classIndex` from the logits of image `batchIndex` of `trace` back
-    /// through the model of `weights`, as Chefer's `VisionTransformer.relprop` does (methods.md §2.4).
+    /// Propagates the one-hot relevance of `classIndex` from the logits of `image` `[C, S, S]` (normalised pixels)
+    /// back through the model of `weights`, as Chefer's `VisionTransformer.relprop` does after `model.double()`
+    /// (methods.md §2.4): the pass runs its own float64 forward (``LRPForward``, final LayerNorm epsilon
+    /// `finalNorm`, every block kept when that fits `budgetBytes`) and float64 rules; the results are rounded to
+    /// float32 at the end.
     ///
     /// Order: head (Linear rule on the pooled token) → `IndexSelect` (to token 0 only, as `x ⊙ safe_div(R, x)`)
     /// → final LayerNorm (identity) → blocks last to first → with `toPixels`, the position-embedding add (the
@@ -16,7 +19,8 @@ extension LRPRelevance {
     /// Until the last block's attention only the prefix rows carry relevance; those rows alone go through the
     /// last block's MLP and `proj` (the other rows' rules would give exact zeros).
     package init(
-        weights: ViTWeights, trace: ViTTrace, batchIndex: Int, classIndex: Int, rules: LRPRules, toPixels: Bool
+        weights: ViTWeights, image: UnsafePointer<Float>, classIndex: Int, rules: LRPRules, toPixels: Bool,
+        finalNorm: LRPFinalNorm, budgetBytes: Int
     ) {
         let config = weights.config
         let tokens = config.tokens
@@ -24,13 +28,10 @@ extension LRPRelevance {
         let heads = config.heads
         let hiddenWidth = config.mlpDim
         let tokenValues = tokens * width
-        let batch = trace.logits.shape[0]
-        precondition(batchIndex >= 0 && batchIndex < batch, "LRP: image \(batchIndex) of a batch of \(batch)")
         precondition(classIndex >= 0 && classIndex < config.classes, "LRP: class \(classIndex) of \(config.classes)")
-        precondition(trace.blocks.count == config.depth, "LRP: \(trace.blocks.count) traced blocks, \(config.depth)")
-        precondition(trace.finalNorm.shape == [batch, tokens, width], "LRP: final norm \(trace.finalNorm.shape)")
+        let forward = LRPForward(
+            weights: weights, image: image, finalNormEpsilon: finalNorm.epsilon(for: config), budgetBytes: budgetBytes)
         let workspace = LRPWorkspace()
-        let tokenOffset = batchIndex * tokenValues
         let current = workspace.buffer(.relevance, count: tokenValues)
         current.initialize(repeating: 0, count: tokenValues)
 
@@ -44,20 +45,17 @@ extension LRPRelevance {
         }
         let oneHot = workspace.buffer(.classifier, count: config.classes)
         oneHot.initialize(repeating: 0, count: config.classes)
-        oneHot[classIndex] = 1 / Float(classifiers.count)
+        oneHot[classIndex] = 1 / Double(classifiers.count)
         let pooled = workspace.buffer(.pooled, count: width)
-        trace.finalNorm.withPointer { finalNorm in
-            for classifier in classifiers {
-                let pooledToken = finalNorm + tokenOffset + classifier.token * width
-                classifier.weight.withPointer { headWeight in
-                    LRPLayers.linear(
-                        rules: rules, rows: 1, inputs: width, outputs: config.classes, input: pooledToken,
-                        weight: headWeight, relevance: oneHot, result: pooled, workspace: workspace)
-                }
-                let row = current + classifier.token * width
-                for column in 0..<width {
-                    row[column] = pooledToken[column] * LRPLayers.safeDivide(pooled[column], pooledToken[column])
-                }
+        for classifier in classifiers {
+            let pooledToken = forward.finalNorm.pointer + classifier.token * width
+            let headWeight = Float64Buffer(widening: classifier.weight)
+            LRPLayers.linear(
+                rules: rules, rows: 1, inputs: width, outputs: config.classes, input: pooledToken,
+                weight: headWeight.pointer, relevance: oneHot, result: pooled, workspace: workspace)
+            let row = current + classifier.token * width
+            for column in 0..<width {
+                row[column] = pooledToken[column] * LRPLayers.safeDivide(pooled[column], pooledToken[column])
             }
         }
 
@@ -71,7 +69,7 @@ extension LRPRelevance {
         let normalized = workspace.buffer(.normalized, count: tokenValues)
         let context = workspace.buffer(.context, count: tokenValues)
         let qkv = workspace.buffer(.qkv, count: 3 * tokenValues)
-        for (blockTrace, blockWeights) in zip(trace.blocks, weights.blocks).reversed() {
+        for (blockIndex, blockWeights) in weights.blocks.enumerated().reversed() {
             if activeRows < tokens {
                 // Rows past `activeRows` are read whole by the attention rule and `clone1`: they must be zeros.
                 skip.initialize(repeating: 0, count: tokenValues)
@@ -79,63 +77,57 @@ extension LRPRelevance {
             }
             let rows = activeRows
             let activeValues = rows * width
-            let traced = [
-                blockTrace.input, blockTrace.norm1, blockTrace.query, blockTrace.key, blockTrace.value,
-                blockTrace.attention, blockTrace.context, blockTrace.afterAttention, blockTrace.norm2,
-                blockTrace.hidden, blockTrace.output, blockWeights.qkvWeight, blockWeights.projWeight,
-                blockWeights.fc1Weight, blockWeights.fc2Weight,
-            ]
-            let attention = withTensorPointers(traced) { pointers -> Tensor in
-                let input = pointers[0] + tokenOffset
-                let norm1 = pointers[1] + tokenOffset
-                let query = pointers[2] + tokenOffset
-                let key = pointers[3] + tokenOffset
-                let value = pointers[4] + tokenOffset
-                let probabilities = pointers[5] + batchIndex * heads * tokens * tokens
-                let attentionContext = pointers[6] + tokenOffset
-                let afterAttention = pointers[7] + tokenOffset
-                let norm2 = pointers[8] + tokenOffset
-                let hiddenActivations = pointers[9] + batchIndex * tokens * hiddenWidth
-                let output = pointers[10] + tokenOffset
-                let (qkvWeight, projWeight, fc1Weight, fc2Weight) = (
-                    pointers[11], pointers[12], pointers[13], pointers[14]
-                )
+            let widened = Float64BlockWeights(blockWeights)
+            let block = forward.activations(ofBlock: blockIndex, weights: widened)
+            let (input, norm1, query, key, value) = (
+                block.input.pointer, block.norm1.pointer, block.query.pointer, block.key.pointer, block.value.pointer
+            )
+            let (probabilities, attentionContext, afterAttention, norm2, hiddenActivations, output) = (
+                block.attention.pointer, block.context.pointer, block.afterAttention.pointer, block.norm2.pointer,
+                block.hidden.pointer, block.output.pointer
+            )
+            let (qkvWeight, projWeight, fc1Weight, fc2Weight) = (
+                widened.qkvWeight.pointer, widened.projWeight.pointer, widened.fc1Weight.pointer,
+                widened.fc2Weight.pointer
+            )
+            // add2: output = afterAttention + mlp(norm2(afterAttention)); MLP; clone2.
+            LRPLayers.add(
+                rules: rules, count: activeValues, first: afterAttention, total: output, relevance: current,
+                firstResult: skip, secondResult: branch)
+            LRPLayers.linear(
+                rules: rules, rows: rows, inputs: hiddenWidth, outputs: width, input: hiddenActivations,
+                weight: fc2Weight, relevance: branch, result: hidden, workspace: workspace)
+            LRPLayers.linear(
+                rules: rules, rows: rows, inputs: width, outputs: hiddenWidth, input: norm2, weight: fc1Weight,
+                relevance: hidden, result: normalized, workspace: workspace)
+            LRPLayers.clone(
+                count: activeValues, input: afterAttention, skip: skip, branch: normalized, result: current)
 
-                // add2: output = afterAttention + mlp(norm2(afterAttention)); MLP; clone2.
-                LRPLayers.add(
-                    rules: rules, count: activeValues, first: afterAttention, total: output, relevance: current,
-                    firstResult: skip, secondResult: branch)
-                LRPLayers.linear(
-                    rules: rules, rows: rows, inputs: hiddenWidth, outputs: width, input: hiddenActivations,
-                    weight: fc2Weight, relevance: branch, result: hidden, workspace: workspace)
-                LRPLayers.linear(
-                    rules: rules, rows: rows, inputs: width, outputs: hiddenWidth, input: norm2, weight: fc1Weight,
-                    relevance: hidden, result: normalized, workspace: workspace)
-                LRPLayers.clone(
-                    count: activeValues, input: afterAttention, skip: skip, branch: normalized, result: current)
-
-                // add1: afterAttention = input + attn(norm1(input)); attention; clone1.
-                LRPLayers.add(
-                    rules: rules, count: activeValues, first: input, total: afterAttention, relevance: current,
-                    firstResult: skip, secondResult: branch)
-                LRPLayers.linear(
-                    rules: rules, rows: rows, inputs: width, outputs: width, input: attentionContext,
-                    weight: projWeight, relevance: branch, result: context, workspace: workspace)
-                let attentionRelevance = Tensor(shape: [heads, tokens, tokens]) { result in
-                    LRPLayers.attention(
-                        heads: heads, tokens: tokens, width: width, query: query, key: key, value: value,
-                        attention: probabilities, context: attentionContext, relevance: context,
-                        attentionResult: result, qkvResult: qkv, workspace: workspace)
-                }
-                LRPLayers.linear(
-                    rules: rules, rows: tokens, inputs: width, outputs: 3 * width, input: norm1, weight: qkvWeight,
-                    relevance: qkv, result: normalized, workspace: workspace)
-                LRPLayers.clone(count: tokenValues, input: input, skip: skip, branch: normalized, result: current)
-                return attentionRelevance
-            }
+            // add1: afterAttention = input + attn(norm1(input)); attention; clone1.
+            LRPLayers.add(
+                rules: rules, count: activeValues, first: input, total: afterAttention, relevance: current,
+                firstResult: skip, secondResult: branch)
+            LRPLayers.linear(
+                rules: rules, rows: rows, inputs: width, outputs: width, input: attentionContext,
+                weight: projWeight, relevance: branch, result: context, workspace: workspace)
+            let attentionRelevance = workspace.buffer(.attentionRelevance, count: heads * tokens * tokens)
+            LRPLayers.attention(
+                heads: heads, tokens: tokens, width: width, query: query, key: key, value: value,
+                attention: probabilities, context: attentionContext, relevance: context,
+                attentionResult: attentionRelevance, qkvResult: qkv, workspace: workspace)
+            attentionRelevances.append(
+                Tensor(shape: [heads, tokens, tokens]) { result in
+                    for index in 0..<heads * tokens * tokens { result[index] = Float(attentionRelevance[index]) }
+                })
+            LRPLayers.linear(
+                rules: rules, rows: tokens, inputs: width, outputs: 3 * width, input: norm1, weight: qkvWeight,
+                relevance: qkv, result: normalized, workspace: workspace)
+            LRPLayers.clone(count: tokenValues, input: input, skip: skip, branch: normalized, result: current)
             activeRows = tokens
-            attentionRelevances.append(attention)
-            blockRelevances.append(Tensor(shape: [tokens, width]) { $0.update(from: current, count: tokenValues) })
+            blockRelevances.append(
+                Tensor(shape: [tokens, width]) { result in
+                    for index in 0..<tokenValues { result[index] = Float(current[index]) }
+                })
         }
         attentionRelevances.reverse()
         blockRelevances.reverse()
@@ -143,7 +135,7 @@ extension LRPRelevance {
         var pixels: Tensor?
         if toPixels {
             pixels = Self.pixelRelevance(
-                weights: weights, trace: trace, batchIndex: batchIndex, rules: rules, relevance: current,
+                config: config, weights: weights, forward: forward, rules: rules, relevance: current,
                 workspace: workspace)
         }
         self.init(attention: attentionRelevances, blockInputs: blockRelevances, pixels: pixels)
@@ -153,45 +145,24 @@ extension LRPRelevance {
     /// the position-embedding add (Chefer's `VisionTransformer.add`, whose position share is dropped), the patch
     /// tokens only, then the patch embedding's z^B rule.
     private static func pixelRelevance(
-        weights: ViTWeights, trace: ViTTrace, batchIndex: Int, rules: LRPRules, relevance: UnsafePointer<Float>,
-        workspace: LRPWorkspace
+        config: ViTConfig, weights: ViTWeights, forward: LRPForward, rules: LRPRules,
+        relevance: UnsafePointer<Double>, workspace: LRPWorkspace
     ) -> Tensor {
-        let config = weights.config
-        let width = config.embedDim
-        let tokenValues = config.tokens * width
-        let prefixValues = config.prefixTokens * width
+        let tokenValues = config.tokens * config.embedDim
+        let prefixValues = config.prefixTokens * config.embedDim
         let pixelCount = config.channels * config.imageSize * config.imageSize
-        let patches = workspace.buffer(.patches, count: config.patchCount * config.patchValues)
-        let convolved = workspace.buffer(.convolved, count: config.patchCount * width)
-        let tokenValuesBeforePosition = workspace.buffer(.tokens, count: tokenValues)
         let tokenRelevance = workspace.buffer(.skip, count: tokenValues)
-        var prefix = [weights.classToken]
-        if config.distilled, let distillationToken = weights.distillationToken { prefix.append(distillationToken) }
-        precondition(prefix.count == config.prefixTokens, "LRP: a distilled configuration without dist_token")
-        let operands = [trace.input, trace.embeddings, weights.patchWeight, weights.patchBias] + prefix
-        return withTensorPointers(operands) { pointers in
-            let image = pointers[0] + batchIndex * pixelCount
-            let embeddings = pointers[1] + batchIndex * tokenValues
-            let (patchWeight, patchBias) = (pointers[2], pointers[3])
-            LRPLayers.patchProjection(
-                config: config, image: image, patchWeight: patchWeight, patches: patches, convolved: convolved)
-            // The tokens the position embedding is added to: prefix tokens, then conv(x, W) + bias.
-            for (index, token) in pointers[4...].enumerated() {
-                (tokenValuesBeforePosition + index * width).update(from: token, count: width)
-            }
-            for patch in 0..<config.patchCount {
-                let target = tokenValuesBeforePosition + prefixValues + patch * width
-                let source = convolved + patch * width
-                for column in 0..<width { target[column] = source[column] + patchBias[column] }
-            }
-            LRPLayers.add(
-                rules: rules, count: tokenValues, first: tokenValuesBeforePosition, total: embeddings,
-                relevance: relevance, firstResult: tokenRelevance, secondResult: nil)
-            return Tensor(shape: [config.channels, config.imageSize, config.imageSize]) { result in
-                LRPLayers.patchEmbedding(
-                    config: config, image: image, patches: patches, convolved: convolved, patchWeight: patchWeight,
-                    relevance: tokenRelevance + prefixValues, result: result, workspace: workspace)
-            }
+        LRPLayers.add(
+            rules: rules, count: tokenValues, first: forward.tokensBeforePosition.pointer,
+            total: forward.embeddings.pointer, relevance: relevance, firstResult: tokenRelevance, secondResult: nil)
+        let result = workspace.buffer(.pixels, count: pixelCount)
+        let patchWeight = Float64Buffer(widening: weights.patchWeight)
+        LRPLayers.patchEmbedding(
+            config: config, image: forward.image.pointer, patches: forward.patches.pointer,
+            convolved: forward.convolved.pointer, patchWeight: patchWeight.pointer,
+            relevance: tokenRelevance + prefixValues, result: result, workspace: workspace)
+        return Tensor(shape: [config.channels, config.imageSize, config.imageSize]) { target in
+            for index in 0..<pixelCount { target[index] = Float(result[index]) }
         }
     }
 }

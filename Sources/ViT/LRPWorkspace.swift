@@ -1,6 +1,6 @@
 import Tensor
 
-/// Reusable scratch buffers for one LRP pass, so the rules allocate nothing per layer. Not thread-safe: one
+/// Reusable float64 scratch buffers for one LRP pass, so the rules allocate nothing per layer. Not thread-safe: one
 /// workspace per pass.
 package final class LRPWorkspace {
     /// What a buffer holds; each slot keeps the largest capacity asked for so far.
@@ -44,11 +44,13 @@ package final class LRPWorkspace {
         /// Propagation: the classifier's one-hot relevance `[classes]` and its relevance at the pooled token `[D]`.
         case classifier
         case pooled
-        /// Propagation: the tokens before the position embedding (prefix tokens, patch embeddings), `[N, D]`.
-        case tokens
+        /// Propagation: one block's halved relevance at the attention, `[H, N, N]`.
+        case attentionRelevance
+        /// Propagation: the relevance at the pixels, `[C, S, S]`.
+        case pixels
     }
 
-    private var buffers: [UnsafeMutablePointer<Float>?]
+    private var buffers: [UnsafeMutablePointer<Double>?]
     private var capacities: [Int]
 
     package init() {
@@ -60,30 +62,14 @@ package final class LRPWorkspace {
         for buffer in buffers { buffer?.deallocate() }
     }
 
-    /// Room for at least `count` floats in `slot` (contents unspecified; valid until the next call for the slot).
-    package func buffer(_ slot: Slot, count: Int) -> UnsafeMutablePointer<Float> {
+    /// Room for at least `count` doubles in `slot` (contents unspecified; valid until the next call for the slot).
+    package func buffer(_ slot: Slot, count: Int) -> UnsafeMutablePointer<Double> {
         let index = slot.rawValue
         if let buffer = buffers[index], capacities[index] >= count { return buffer }
         buffers[index]?.deallocate()
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(count, 1))
         buffers[index] = buffer
         capacities[index] = Swift.max(count, 1)
         return buffer
     }
-}
-
-/// Calls `body` with read pointers to the values of all `tensors` at once (in order), without copying them.
-package func withTensorPointers<Result>(
-    _ tensors: [Tensor], _ body: ([UnsafePointer<Float>]) throws -> Result
-) rethrows -> Result {
-    var pointers: [UnsafePointer<Float>] = []
-    pointers.reserveCapacity(tensors.count)
-    func descend(_ index: Int) throws -> Result {
-        if index == tensors.count { return try body(pointers) }
-        return try tensors[index].withPointer { pointer in
-            pointers.append(pointer)
-            return try descend(index + 1)
-        }
-    }
-    return try descend(0)
 }
