@@ -1,4 +1,5 @@
 import ArgumentParser
+import Explainers
 import Foundation
 import Reports
 
@@ -20,7 +21,9 @@ struct Gate: ParsableCommand {
             (map-constant, map-nonfinite, method-failed) are compared without the bootstrap: any rise of their \
             share on the paired images beyond their tolerance, 0 unless given, fails. Dataset-level ratios \
             (x.numerator / x.denominator rows) are compared as ratios. A method or metric missing from the run \
-            is a failure.
+            is a failure. A method whose per-image values move with the thread count or CPU kernel (`bench \
+            methods` says so on its `numbers:` line: gxa, gxa-signed) gets at least that spread as its \
+            tolerance, so a baseline made on another machine does not fail for rounding alone.
 
             The runs must be of one protocol (its settings included), dataset and split, as their manifests \
             say; otherwise the comparison is refused. The runs must hold the same images (a skipped image \
@@ -62,6 +65,16 @@ struct Gate: ParsableCommand {
         _ = try Self.parseTolerances(tolerances)
     }
 
+    /// The tolerance floor of every built-in method whose per-image values move with the thread count or CPU
+    /// beyond 1e-6: its declared spread (``Reproducibility``).
+    static func methodFloors(_ registry: MethodRegistry = .builtIn) -> [String: Double] {
+        var floors: [String: Double] = [:]
+        for descriptor in registry.descriptors where descriptor.reproducibility != .exact {
+            floors[descriptor.id] = descriptor.reproducibility.bound
+        }
+        return floors
+    }
+
     /// `--tolerance` values: `METRIC=ABS` for one metric, `ABS` for every other (default 0.01).
     static func parseTolerances(_ tolerances: [String]) throws -> (default: Double, perMetric: [String: Double]) {
         var defaultTolerance = 0.01
@@ -78,7 +91,9 @@ struct Gate: ParsableCommand {
 
     func run() throws {
         let (defaultTolerance, perMetric) = try Self.parseTolerances(tolerances)
-        let gate = RegressionGate(tolerances: perMetric, defaultTolerance: defaultTolerance, allowPartial: allowPartial)
+        let gate = RegressionGate(
+            tolerances: perMetric, defaultTolerance: defaultTolerance, methodFloors: Self.methodFloors(),
+            allowPartial: allowPartial)
         let comparison: RegressionGate.Comparison
         do {
             try Self.refuseIncomparable(baseline: baseline, run: candidate, command: "gate")

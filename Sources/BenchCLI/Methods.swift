@@ -15,7 +15,8 @@ struct Methods: ParsableCommand {
     }
 
     /// The lines `bench methods` prints for `registry`, then `maps:DIR`: per method its id, passes and summary,
-    /// its citation, and one line per declared option, `name=default (allowed values): help`.
+    /// its citation, its reproducibility where values move beyond 1e-6 (``Reproducibility``), and one line per
+    /// declared option, `name=default (allowed values): help`.
     static func listing(_ registry: MethodRegistry) -> [String] {
         let descriptors = registry.descriptors + [ExternalMaps.usage]
         let idWidth = max(2, descriptors.map(\.id.count).max() ?? 0)
@@ -28,6 +29,9 @@ struct Methods: ParsableCommand {
                 "\(pad(descriptor.id, idWidth))  \(pad(descriptor.passes, passesWidth))  \(descriptor.summary)\(specific)"
             )
             lines.append("    citation: \(descriptor.citation)")
+            if case .spread = descriptor.reproducibility {
+                lines.append("    numbers:  \(descriptor.reproducibility.description)")
+            }
             for option in descriptor.options {
                 let scope = option.isInID ? "" : "; not part of the id"
                 lines.append(

@@ -7,8 +7,10 @@ import ViT
 /// the sum over the colour channels. The map is `[S, S]` at the input resolution (no upsampling). Needs forward
 /// and one LRP pass with the orig rules (pixels included).
 ///
-/// Quirk kept: Chefer's LRP model uses a final LayerNorm epsilon of 1e-5; the engine runs the model's own (timm:
-/// 1e-6), so relevances differ from a run of Chefer's model by that epsilon's effect (methods.md §8).
+/// The pass is float64 (``ViTModel/relevance(_:batchIndex:classIndex:rules:toPixels:finalNorm:budgetBytes:)``),
+/// as Chefer's code after `model.double()`: in float32 the z-rules' near-zero denominators make the map follow
+/// the BLAS kernel's summation order. Quirk switch: `final-eps=chefer` runs the final LayerNorm with Chefer's
+/// 1e-5 instead of the model's own (timm: 1e-6, the default), methods.md §8.
 package struct FullLRP: ExplanationMethod {
     package let id: String
     package let finalNorm: LRPFinalNorm

@@ -12,12 +12,15 @@ public struct MethodDescriptor: Sendable {
     public let options: [any MethodOptionDeclaration]
     /// Whether the map depends on the target class (rollout and raw attention do not).
     public let isClassSpecific: Bool
+    /// How far its per-image values move with the thread count, the GEMM split or the CPU (``Reproducibility``).
+    public let reproducibility: Reproducibility
     /// Builds the method from its checked options; it reads each value by its declaration (`options[start]`).
     public let make: @Sendable (MethodOptions) throws(ExplainerError) -> any ExplanationMethod
 
     public init(
         id: String, summary: String, citation: String, passes: String,
         options: [any MethodOptionDeclaration] = [], isClassSpecific: Bool,
+        reproducibility: Reproducibility = .exact,
         make: @escaping @Sendable (MethodOptions) throws(ExplainerError) -> any ExplanationMethod
     ) {
         precondition(
@@ -28,6 +31,7 @@ public struct MethodDescriptor: Sendable {
         self.passes = passes
         self.options = options
         self.isClassSpecific = isClassSpecific
+        self.reproducibility = reproducibility
         self.make = make
     }
 

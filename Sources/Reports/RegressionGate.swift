@@ -68,15 +68,21 @@ public struct RegressionGate: Sendable {
     /// Absolute tolerance per metric name; `defaultTolerance` for the rest.
     public var tolerances: [String: Double]
     public var defaultTolerance: Double
+    /// The least tolerance of each method (by its base id, `gxa-signed` for `gxa-signed:eps=1e-06`): the spread
+    /// its per-image values show across thread counts and CPU kernels, so that a baseline made on another
+    /// machine does not fail for rounding alone. Failure counts keep a tolerance of 0.
     /// Whether runs whose images only partly overlap are compared on the shared images (else refused).
     public var allowPartial: Bool
     public var bootstrap: Bootstrap
 
+    public var methodFloors: [String: Double]
+
     public init(
-        tolerances: [String: Double] = [:], defaultTolerance: Double = 0.01, allowPartial: Bool = false,
-        bootstrap: Bootstrap = Bootstrap(resamples: 2000)
+        tolerances: [String: Double] = [:], defaultTolerance: Double = 0.01, methodFloors: [String: Double] = [:],
+        allowPartial: Bool = false, bootstrap: Bootstrap = Bootstrap(resamples: 2000)
     ) {
         self.tolerances = tolerances
+        self.methodFloors = methodFloors
         self.defaultTolerance = defaultTolerance
         self.allowPartial = allowPartial
         self.bootstrap = bootstrap
@@ -106,7 +112,8 @@ public struct RegressionGate: Sendable {
         for key in baselineSeries.order {
             guard let base = baselineSeries.values[key] else { continue }
             let isFailureCount = key.isFailureCount
-            let tolerance = tolerances[key.metric] ?? (isFailureCount ? 0 : defaultTolerance)
+            let floor = isFailureCount ? 0 : methodFloors[String(key.method.prefix { $0 != ":" })] ?? 0
+            let tolerance = max(tolerances[key.metric] ?? (isFailureCount ? 0 : defaultTolerance), floor)
             guard let current = runSeries.values[key] else {
                 findings.append(
                     Finding(

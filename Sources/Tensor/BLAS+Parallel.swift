@@ -42,6 +42,32 @@ extension BLAS {
         }
     }
 
+    /// The float64 ``gemmSplittingColumns(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``, for the
+    /// LRP relevance pass (the same blocks, each a single-threaded `cblas_dgemm`).
+    public static func gemmSplittingColumns(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Double = 1,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int, beta: Double = 0,
+        c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        let panel = 64
+        let panels = (n + panel - 1) / panel
+        let workers = splitsColumns && m * n * k >= 1 << 20 ? min(threadCount, panels) : 1
+        guard workers > 1 else {
+            gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: workers) { worker in
+            let start = min(n, panels * worker / workers * panel)
+            let end = min(n, panels * (worker + 1) / workers * panel)
+            guard start < end else { return }
+            gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k, alpha: alpha, a: a,
+                lda: lda, b: b + (transposeB ? start * ldb : start), ldb: ldb, beta: beta, c: c + start, ldc: ldc)
+        }
+    }
+
     /// Whether ``gemmSplittingColumns(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` splits (read
     /// once from `VIT_BENCH_GEMM_SPLITTING`; anything but `0` or unset splits).
     public static let splitsColumns: Bool = {

@@ -147,7 +147,8 @@ package final class LRPForward {
             }
         }
         let scale = 1 / Double(headWidth).squareRoot()
-        for head in 0..<heads {
+        // The heads in parallel, each on single-threaded GEMMs, each writing its own block and context columns.
+        Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: heads) { head in
             let offset = head * tokens * headWidth
             let probabilities = activations.attention.pointer + head * square
             BLAS.gemm(
@@ -189,7 +190,7 @@ package final class LRPForward {
         rows: Int, inputs: Int, outputs: Int, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
         bias: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>
     ) {
-        BLAS.gemm(
+        BLAS.gemmSplittingColumns(
             transposeB: true, m: rows, n: outputs, k: inputs, a: input, lda: inputs, b: weight, ldb: inputs,
             c: output, ldc: outputs)
         for row in 0..<rows {

@@ -21,10 +21,15 @@ extension LRPLayers {
         let headWidth = width / heads
         let square = tokens * tokens
         let qkvWidth = 3 * width
-        let quotients = workspace.buffer(.headQuotients, count: tokens * headWidth)
-        let products = workspace.buffer(.headSquare, count: square)
-        let columns = workspace.buffer(.headColumns, count: tokens * headWidth)
-        for head in 0..<heads {
+        // One scratch set per head: the heads run in parallel, each on single-threaded GEMMs, and write disjoint
+        // parts of the results (their `[N, N]` block, their columns of `qkvResult`).
+        let allQuotients = workspace.buffer(.headQuotients, count: heads * tokens * headWidth)
+        let allProducts = workspace.buffer(.headSquare, count: heads * square)
+        let allColumns = workspace.buffer(.headColumns, count: heads * tokens * headWidth)
+        Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: heads) { head in
+            let quotients = allQuotients + head * tokens * headWidth
+            let products = allProducts + head * square
+            let columns = allColumns + head * tokens * headWidth
             let headColumn = head * headWidth
             let headQuery = query + head * tokens * headWidth
             let headKey = key + head * tokens * headWidth

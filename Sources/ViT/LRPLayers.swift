@@ -56,21 +56,21 @@ package enum LRPLayers {
         switch rules {
         case .ours:
             // Z = [x⁺ | x⁻] · [W⁺ | W⁻]ᵀ, S = safe_div(R, Z), [S W⁺ | S W⁻] = S · [W⁺ | W⁻].
-            BLAS.gemm(
+            BLAS.gemmSplittingColumns(
                 transposeB: true, m: rows, n: outputs, k: packedWidth, a: packedInput, lda: packedWidth,
                 b: packedWeight, ldb: packedWidth, c: products, ldc: outputs)
             divideInto(count: rows * outputs, numerators: relevance, denominatorsToQuotients: products)
-            BLAS.gemm(
+            BLAS.gemmSplittingColumns(
                 m: rows, n: packedWidth, k: outputs, a: products, lda: outputs, b: packedWeight, ldb: packedWidth,
                 c: gathered, ldc: packedWidth)
         case .original:
             let negativeProducts = workspace.buffer(.negativeProducts, count: rows * outputs)
             for (half, target) in [(0, products), (inputs, negativeProducts)] {
-                BLAS.gemm(
+                BLAS.gemmSplittingColumns(
                     transposeB: true, m: rows, n: outputs, k: inputs, a: packedInput + half, lda: packedWidth,
                     b: packedWeight + half, ldb: packedWidth, c: target, ldc: outputs)
                 divideInto(count: rows * outputs, numerators: relevance, denominatorsToQuotients: target)
-                BLAS.gemm(
+                BLAS.gemmSplittingColumns(
                     m: rows, n: inputs, k: outputs, a: target, lda: outputs, b: packedWeight + half, ldb: packedWidth,
                     c: gathered + half, ldc: packedWidth)
             }
