@@ -17,7 +17,7 @@ extension ExplanationContext {
             floats += relevance.blockInputs.reduce(0) { $0 + $1.count } + (relevance.pixels?.count ?? 0)
         }
         floats += cachedBatches.values.reduce(0) { $0 + $1.count }
-        return floats * MemoryLayout<Float>.size
+        return floats * MemoryLayout<Float>.size + cachedLRPForward.values.reduce(0) { $0 + $1.heldBytes }
     }
 
     /// Drops every product that none of `later` (the products the methods still to run on this context will ask
@@ -28,6 +28,7 @@ extension ExplanationContext {
         var keepsTrace = false
         var gradientKeys = Set<GradientKey>()
         var relevanceKeys = Set<RelevanceKey>()
+        var lrpForwards = Set<LRPFinalNorm>()
         var batchNames = Set<String>()
         for product in later {
             switch product {
@@ -45,6 +46,7 @@ extension ExplanationContext {
                     relevanceKeys.insert(withPixels)
                 } else {
                     relevanceKeys.insert(key)
+                    if cachedRelevance[key] == nil { lrpForwards.insert(finalNorm) }
                 }
             case .batchedGradients(let name, _):
                 batchNames.insert(name)
@@ -53,6 +55,7 @@ extension ExplanationContext {
         if !keepsTrace { cachedTrace = nil }
         cachedGradients = cachedGradients.filter { gradientKeys.contains($0.key) }
         cachedRelevance = cachedRelevance.filter { relevanceKeys.contains($0.key) }
+        cachedLRPForward = cachedLRPForward.filter { lrpForwards.contains($0.key) }
         cachedBatches = cachedBatches.filter { batchNames.contains($0.key) }
     }
 

@@ -33,6 +33,8 @@ public final class ExplanationContext {
     var cachedTrace: ViTTrace?
     var cachedGradients: [GradientKey: ViTGradients] = [:]
     var cachedRelevance: [RelevanceKey: LRPRelevance] = [:]
+    /// The float64 forward of the LRP passes, one per final-norm epsilon, shared by both rule sets.
+    var cachedLRPForward: [LRPFinalNorm: LRPForward] = [:]
     var cachedBatches: [String: Tensor] = [:]
 
     /// Sets up a context; no pass runs until a method asks. `input` must be `[1, C, S, S]` for `model`.
@@ -92,9 +94,9 @@ public final class ExplanationContext {
     /// Chefer's LRP relevances for the target class (one pass per rule set and final-norm epsilon; a pixel-level
     /// pass also serves requests that do not need the pixels).
     ///
-    /// The pass runs its own float64 forward of ``input`` (``ViTModel/relevance(_:batchIndex:classIndex:rules:toPixels:finalNorm:budgetBytes:)``),
-    /// keeping every block's float64 activations when they fit what ``passMemory`` leaves beside the weights
-    /// and what this context holds, else recomputing each block.
+    /// The pass reads a float64 forward of ``input`` (``ViTModel/lrpForward(_:batchIndex:finalNorm:budgetBytes:)``),
+    /// made once and shared by both rule sets, which keeps the float64 activations of the last blocks that fit
+    /// what ``passMemory`` leaves beside the weights and what this context holds, and recomputes the others.
     public func relevance(
         rules: LRPRules, toPixels: Bool = false, finalNorm: LRPFinalNorm = .model
     ) -> LRPRelevance {
@@ -103,11 +105,14 @@ public final class ExplanationContext {
         if !toPixels, let cached = cachedRelevance[RelevanceKey(rules: rules, toPixels: true, finalNorm: finalNorm)] {
             return cached
         }
-        let budget = passMemory.spareBytes(
-            modelBytes: config.parameterCount * MemoryLayout<Float>.size, heldBytes: heldBytes)
-        let relevance = model.relevance(
-            input, classIndex: targetClass, rules: rules, toPixels: toPixels, finalNorm: finalNorm,
-            budgetBytes: budget)
+        let forward =
+            cachedLRPForward[finalNorm]
+            ?? model.lrpForward(
+                input, finalNorm: finalNorm,
+                budgetBytes: passMemory.spareBytes(
+                    modelBytes: config.parameterCount * MemoryLayout<Float>.size, heldBytes: heldBytes))
+        cachedLRPForward[finalNorm] = forward
+        let relevance = model.relevance(forward, classIndex: targetClass, rules: rules, toPixels: toPixels)
         passes.append(.relevance(rules, toPixels: toPixels, finalNorm: finalNorm))
         cachedRelevance[key] = relevance
         return relevance

@@ -4,8 +4,8 @@ import ViT
 /// Full LRP to the pixels as Chefer et al.'s `generate_LRP(method="full")` on `ViT_orig_LRP` computes it
 /// (methods.md §2.5): one-hot relevance at the class logit, the `layers_lrp.py` ("orig") rules through every
 /// block, the position-embedding add, the prefix tokens dropped, the z^B rule through the patch embedding, then
-/// the sum over the colour channels. The map is `[S, S]` at the input resolution (no upsampling). Needs forward
-/// and one LRP pass with the orig rules (pixels included).
+/// the sum over the colour channels. The map is `[S, S]` at the input resolution (no upsampling). Needs one LRP
+/// pass with the orig rules (pixels included; its own float64 forward).
 ///
 /// The pass is float64 (``ViTModel/relevance(_:batchIndex:classIndex:rules:toPixels:finalNorm:budgetBytes:)``),
 /// as Chefer's code after `model.double()`: in float32 the z-rules' near-zero denominators make the map follow
@@ -31,7 +31,7 @@ package struct FullLRP: ExplanationMethod {
     }
 
     package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
-        [.forward, .relevance(.original, toPixels: true, finalNorm: finalNorm)]
+        [.relevance(.original, toPixels: true, finalNorm: finalNorm)]
     }
 
     package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {

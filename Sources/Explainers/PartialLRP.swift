@@ -4,7 +4,7 @@ import ViT
 /// Partial LRP as Chefer et al.'s `generate_LRP(method="last_layer")` on `ViT_orig_LRP` computes it (methods.md
 /// §2.5): the orig-rules relevance at the last block's post-softmax attention (already halved by the `A·V` rule)
 /// → clamp at 0 → mean over heads → CLS row, patch columns, `[g, g]`. The `--is-ablation` variant (times the
-/// gradient) is off, as in their evaluations. Needs forward and one LRP pass with the orig rules.
+/// gradient) is off, as in their evaluations. Needs one LRP pass with the orig rules (its own float64 forward).
 ///
 /// In `all`, list it after `lrp`: a pixel-level orig pass serves this method too, so the pair costs one pass.
 package struct PartialLRP: ExplanationMethod {
@@ -27,7 +27,7 @@ package struct PartialLRP: ExplanationMethod {
     }
 
     package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
-        [.forward, .relevance(.original, toPixels: false, finalNorm: finalNorm)]
+        [.relevance(.original, toPixels: false, finalNorm: finalNorm)]
     }
 
     package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {

@@ -5,7 +5,7 @@ import ViT
 /// `ViT_LRP` computes it (methods.md §2.5): per block `Ā_l = mean_h clamp(∇A_l ⊙ R_A_l, min 0)` with `∇A_l` the
 /// gradient at the post-softmax attention and `R_A_l` its relevance under the "ours" rules (`layers_ours.py`);
 /// rollout without row normalisation, `joint = Ā_s + I`, then `joint = (Ā_l + I) · joint` for `l > s`; map = CLS
-/// row, patch columns, `[g, g]`. Needs forward, backward and one LRP pass with the ours rules.
+/// row, patch columns, `[g, g]`. Needs a backward of the forward and one LRP pass with the ours rules (which runs its own float64 forward).
 ///
 /// `start=` is the 0-based first block. The default 1 is what Chefer's evaluation scripts pass
 /// (`generate_visualizations.py`, `imagenet_seg_eval.py`); 0 is the function's default, the demo notebook's, and
@@ -38,10 +38,7 @@ package struct TransformerAttribution: ExplanationMethod {
     }
 
     package func requiredProducts(for context: ExplanationContext) -> [TraceProduct] {
-        [
-            .forward, .gradients(gradientOf.backwardTarget, .standard),
-            .relevance(.ours, toPixels: false, finalNorm: finalNorm),
-        ]
+        [.gradients(gradientOf.backwardTarget, .standard), .relevance(.ours, toPixels: false, finalNorm: finalNorm)]
     }
 
     package func explain(_ context: ExplanationContext) throws(ExplainerError) -> Heatmap {

@@ -88,16 +88,26 @@ extension BenchmarkRun {
         var maps: [String: ScoreMap] = [:]
         var rankingValues: [String: Double] = [:]
         let rankingRow = galleryTracker?.metric.map { MetricRow.value($0) }
-        for (position, method) in setup.methods.enumerated() {
+        // Computed in an order that frees the float32 trace early (``executionOrder(_:)``), reported in the
+        // run's own order.
+        let order =
+            contexts.values.first.map { context in
+                Self.executionOrder(setup.methods.map { $0.requiredProducts(for: context) })
+            } ?? Array(setup.methods.indices)
+        var outcomes: [Int: Result<MethodScores, MethodFailure>] = [:]
+        for (step, index) in order.enumerated() {
             let methodStart = clock.now
-            let outcome = scoreMethod(
-                method, prepared: prepared, classification: classification, targets: targets, truth: truth,
-                contexts: &contexts)
+            outcomes[index] = scoreMethod(
+                setup.methods[index], prepared: prepared, classification: classification, targets: targets,
+                truth: truth, contexts: &contexts)
             for context in contexts.values {
                 context.release(
-                    keepingWhat: setup.methods[(position + 1)...].flatMap { $0.requiredProducts(for: context) })
+                    keepingWhat: order[(step + 1)...].flatMap { setup.methods[$0].requiredProducts(for: context) })
             }
             passTime += clock.now - methodStart
+        }
+        for (index, method) in setup.methods.enumerated() {
+            guard let outcome = outcomes[index] else { continue }
             switch outcome {
             case .success(let scores):
                 for (row, value) in scores.rows {
@@ -122,6 +132,33 @@ extension BenchmarkRun {
                 maps: maps)
         }
         return Self.seconds(passTime)
+    }
+
+    /// The order an image's methods are computed in, from each method's products: first those that read the
+    /// float32 trace (the forward, or a backward of it) and nothing else, then those that also need an LRP pass
+    /// (transformer attribution), then the rest (the LRP methods, which run their own float64 forward; the
+    /// batched input-gradient passes; the baselines), each group in the run's order. Maps do not depend on the
+    /// order; memory does: the trace is freed once the first group is done, so the float64 LRP pass and the
+    /// batched passes get its room.
+    static func executionOrder(_ products: [[TraceProduct]]) -> [Int] {
+        func readsTrace(_ product: TraceProduct) -> Bool {
+            switch product {
+            case .forward, .gradients: true
+            case .relevance, .batchedGradients: false
+            }
+        }
+        func isRelevance(_ product: TraceProduct) -> Bool {
+            if case .relevance = product { return true }
+            return false
+        }
+        let traceOnly = products.indices.filter {
+            products[$0].contains(where: readsTrace) && !products[$0].contains(where: isRelevance)
+        }
+        let traceAndRelevance = products.indices.filter {
+            products[$0].contains(where: readsTrace) && products[$0].contains(where: isRelevance)
+        }
+        let rest = products.indices.filter { !products[$0].contains(where: readsTrace) }
+        return traceOnly + traceAndRelevance + rest
     }
 
     /// The forward pass of one image; nil (the sample recorded as skipped) when its logits are not finite.

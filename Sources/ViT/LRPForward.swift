@@ -9,9 +9,11 @@ import Tensor
 /// the CPU's BLAS kernel orders its sums, is amplified into the map. The relevance is then the exact answer of
 /// Chefer's code after `model.double()`, whatever the CPU (methods.md §2.4).
 ///
-/// Memory: every block's activations are kept when ``keptBytes(config:)`` fits the budget the caller gives;
-/// otherwise only the block inputs are kept (`[N, D]` each) and ``activations(ofBlock:weights:)`` recomputes a
-/// block from its input when the relevance reaches it (one more float64 forward, about a third of the pass).
+/// Memory: the last blocks whose activations fit the budget the caller gives are kept (all of them when
+/// ``keptBytes(config:)`` fits); of the others only the input is kept (`[N, D]` each), and
+/// ``activations(ofBlock:weights:)`` recomputes such a block from its input when the relevance reaches it (the
+/// same bits). One forward serves both rule sets (an ``ExplanationContext`` shares it between full LRP and
+/// transformer attribution).
 package final class LRPForward {
     let config: ViTConfig
     /// The image's normalised pixels, `[C, S, S]`.
@@ -25,15 +27,17 @@ package final class LRPForward {
     let embeddings: Float64Buffer
     /// The final LayerNorm's output `[N, D]`, with the epsilon the caller chose.
     let finalNorm: Float64Buffer
-    /// Each block's input, first to last, when the blocks are recomputed; empty when ``keptBlocks`` holds them.
-    private let blockInputs: [Float64Buffer]
-    /// Every block's activations, first to last, when they fit the budget.
-    private let keptBlocks: [LRPBlockActivations]
-    /// The one block's activations recomputed on demand (nil when the blocks are kept).
+    /// Per block, first to last: its kept activations, or nil when it is recomputed from ``blockInputs``.
+    private let keptBlocks: [LRPBlockActivations?]
+    /// Per block: its input when it is recomputed (nil when kept).
+    private let blockInputs: [Float64Buffer?]
+    /// The activations of the block recomputed last (nil when every block is kept).
     private let scratch: LRPBlockActivations?
+    /// The bytes this forward holds.
+    package let heldBytes: Int
 
     /// Runs the forward of `image` `[C, S, S]` (normalised pixels) through `weights` in float64, with the final
-    /// LayerNorm's epsilon `finalNormEpsilon`; keeps every block when that takes at most `budgetBytes`.
+    /// LayerNorm's epsilon `finalNormEpsilon`; keeps the activations of the last blocks that fit `budgetBytes`.
     package init(weights: ViTWeights, image: UnsafePointer<Float>, finalNormEpsilon: Double, budgetBytes: Int) {
         let config = weights.config
         self.config = config
@@ -74,19 +78,26 @@ package final class LRPForward {
         tokensBeforePosition = beforePosition
         self.embeddings = embeddings
 
-        let keeps = LRPForward.keptBytes(config: config) <= budgetBytes
-        var inputs: [Float64Buffer] = []
-        var kept: [LRPBlockActivations] = []
-        let reused = keeps ? nil : LRPBlockActivations(config: config)
+        let blockBytes = LRPBlockActivations.bytes(config: config)
+        let keptCount = min(
+            config.depth, max(budgetBytes - LRPForward.workingBytes(config: config), 0) / max(blockBytes, 1))
+        let firstKept = config.depth - keptCount
+        var inputs: [Float64Buffer?] = []
+        var kept: [LRPBlockActivations?] = []
+        let reused = firstKept > 0 ? LRPBlockActivations(config: config) : nil
         var stream = embeddings
-        for block in weights.blocks {
-            let activations = reused ?? LRPBlockActivations(config: config)
+        for (index, block) in weights.blocks.enumerated() {
+            let keeps = index >= firstKept
+            let activations =
+                keeps ? LRPBlockActivations(config: config) : (reused ?? LRPBlockActivations(config: config))
             LRPForward.forwardBlock(
                 config: config, weights: Float64BlockWeights(block), input: stream.pointer, into: activations)
             if keeps {
                 kept.append(activations)
+                inputs.append(nil)
                 stream = activations.output
             } else {
+                kept.append(nil)
                 inputs.append(stream)
                 stream = Float64Buffer(copying: activations.output)
             }
@@ -94,6 +105,10 @@ package final class LRPForward {
         blockInputs = inputs
         keptBlocks = kept
         scratch = reused
+        heldBytes =
+            (keptCount + (reused == nil ? 0 : 1)) * blockBytes
+            + (firstKept + 5) * tokens * width * MemoryLayout<Double>.size
+            + (pixelCount + config.patchCount * config.patchValues) * MemoryLayout<Double>.size
         let finalNorm = Float64Buffer(count: tokens * width)
         let normWeight = Float64Buffer(widening: weights.normWeight)
         let normBias = Float64Buffer(widening: weights.normBias)
@@ -103,16 +118,34 @@ package final class LRPForward {
         self.finalNorm = finalNorm
     }
 
-    /// The float64 bytes the pass keeps when it keeps every block (what `budgetBytes` is compared with).
+    /// The float64 bytes of every block's activations (a budget of this much more than ``workingBytes(config:)``
+    /// keeps them all).
     package static func keptBytes(config: ViTConfig) -> Int {
         config.depth * LRPBlockActivations.bytes(config: config)
+    }
+
+    /// The float64 bytes a relevance pass works in beside the kept activations: one recomputed block, the rules'
+    /// scratch (``LRPWorkspace``: packed inputs and their sums, one block of packed weight rows, the attention
+    /// rule's per-head products) and the forward's widened weight rows; subtracted from the budget first.
+    package static func workingBytes(config: ViTConfig) -> Int {
+        let tokens = config.tokens
+        let widest = max(config.mlpDim, 3 * config.embedDim)
+        let blockRows = LRPLayers.weightBlockRows(valuesPerRow: 2 * config.embedDim)
+        let perHead = 2 * tokens * config.headDim + 2 * tokens * tokens
+        let values =
+            4 * tokens * widest + 2 * tokens * blockRows + config.heads * perHead + 6 * tokens * config.embedDim
+        return LRPBlockActivations.bytes(config: config) + values * MemoryLayout<Double>.size
+            + 2 * LRPLayers.weightBlockBytes
     }
 
     /// Block `index`'s activations: the kept ones, or recomputed from its input with `weights` (its float64
     /// weights, which the relevance pass widens anyway). Valid until the next call.
     func activations(ofBlock index: Int, weights: Float64BlockWeights) -> LRPBlockActivations {
-        guard let scratch else { return keptBlocks[index] }
-        Self.forwardBlock(config: config, weights: weights, input: blockInputs[index].pointer, into: scratch)
+        if let kept = keptBlocks[index] { return kept }
+        guard let scratch, let input = blockInputs[index] else {
+            preconditionFailure("LRPForward: block \(index) is neither kept nor recomputable")
+        }
+        Self.forwardBlock(config: config, weights: weights, input: input.pointer, into: scratch)
         return scratch
     }
 
@@ -129,70 +162,81 @@ package final class LRPForward {
         let hiddenWidth = config.mlpDim
         let epsilon = Double(config.layerNormEpsilon)
         let square = tokens * tokens
-        activations.input.pointer.update(from: input, count: tokens * width)
-        layerNorm(
-            rows: tokens, width: width, input: input, weight: weights.norm1Weight.pointer,
-            bias: weights.norm1Bias.pointer, epsilon: epsilon, output: activations.norm1.pointer)
-        let qkv = Float64Buffer(count: tokens * 3 * width)
-        linear(
-            rows: tokens, inputs: width, outputs: 3 * width, input: activations.norm1.pointer,
-            weight: weights.qkvWeight.pointer, bias: weights.qkvBias.pointer, output: qkv.pointer)
-        // (N, 3, H, d) → three [H, N, d] tensors.
-        for (part, target) in [activations.query, activations.key, activations.value].enumerated() {
-            for head in 0..<heads {
-                for token in 0..<tokens {
-                    (target.pointer + (head * tokens + token) * headWidth).update(
-                        from: qkv.pointer + token * 3 * width + part * width + head * headWidth, count: headWidth)
+        let widened = Float64Buffer(count: LRPLayers.weightBlockBytes / MemoryLayout<Double>.size)
+        weights.withWeightPointers { qkvWeight, projWeight, fc1Weight, fc2Weight in
+            activations.input.pointer.update(from: input, count: tokens * width)
+            layerNorm(
+                rows: tokens, width: width, input: input, weight: weights.norm1Weight.pointer,
+                bias: weights.norm1Bias.pointer, epsilon: epsilon, output: activations.norm1.pointer)
+            let qkv = Float64Buffer(count: tokens * 3 * width)
+            linear(
+                rows: tokens, inputs: width, outputs: 3 * width, input: activations.norm1.pointer,
+                weight: qkvWeight, bias: weights.qkvBias.pointer, output: qkv.pointer, widened: widened)
+            // (N, 3, H, d) → three [H, N, d] tensors.
+            for (part, target) in [activations.query, activations.key, activations.value].enumerated() {
+                for head in 0..<heads {
+                    for token in 0..<tokens {
+                        (target.pointer + (head * tokens + token) * headWidth).update(
+                            from: qkv.pointer + token * 3 * width + part * width + head * headWidth, count: headWidth)
+                    }
                 }
             }
-        }
-        let scale = 1 / Double(headWidth).squareRoot()
-        // The heads in parallel, each on single-threaded GEMMs, each writing its own block and context columns.
-        Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: heads) { head in
-            let offset = head * tokens * headWidth
-            let probabilities = activations.attention.pointer + head * square
-            BLAS.gemm(
-                transposeB: true, m: tokens, n: tokens, k: headWidth, alpha: scale,
-                a: activations.query.pointer + offset, lda: headWidth, b: activations.key.pointer + offset,
-                ldb: headWidth, c: probabilities, ldc: tokens)
-            softmaxRows(rows: tokens, width: tokens, values: probabilities)
-            BLAS.gemm(
-                m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens,
-                b: activations.value.pointer + offset, ldb: headWidth,
-                c: activations.context.pointer + head * headWidth, ldc: width)
-        }
-        linear(
-            rows: tokens, inputs: width, outputs: width, input: activations.context.pointer,
-            weight: weights.projWeight.pointer, bias: weights.projBias.pointer,
-            output: activations.afterAttention.pointer)
-        for index in 0..<tokens * width { activations.afterAttention.pointer[index] += input[index] }
-        layerNorm(
-            rows: tokens, width: width, input: activations.afterAttention.pointer, weight: weights.norm2Weight.pointer,
-            bias: weights.norm2Bias.pointer, epsilon: epsilon, output: activations.norm2.pointer)
-        linear(
-            rows: tokens, inputs: width, outputs: hiddenWidth, input: activations.norm2.pointer,
-            weight: weights.fc1Weight.pointer, bias: weights.fc1Bias.pointer, output: activations.hidden.pointer)
-        let halfSquareRootTwo = 1 / Double(2).squareRoot()
-        for index in 0..<tokens * hiddenWidth {
-            let value = activations.hidden.pointer[index]
-            activations.hidden.pointer[index] = 0.5 * value * (1 + erf(value * halfSquareRootTwo))
-        }
-        linear(
-            rows: tokens, inputs: hiddenWidth, outputs: width, input: activations.hidden.pointer,
-            weight: weights.fc2Weight.pointer, bias: weights.fc2Bias.pointer, output: activations.output.pointer)
-        for index in 0..<tokens * width {
-            activations.output.pointer[index] += activations.afterAttention.pointer[index]
+            let scale = 1 / Double(headWidth).squareRoot()
+            // The heads in parallel, each on single-threaded GEMMs, each writing its own block and context columns.
+            Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: heads) { head in
+                let offset = head * tokens * headWidth
+                let probabilities = activations.attention.pointer + head * square
+                BLAS.gemm(
+                    transposeB: true, m: tokens, n: tokens, k: headWidth, alpha: scale,
+                    a: activations.query.pointer + offset, lda: headWidth, b: activations.key.pointer + offset,
+                    ldb: headWidth, c: probabilities, ldc: tokens)
+                softmaxRows(rows: tokens, width: tokens, values: probabilities)
+                BLAS.gemm(
+                    m: tokens, n: headWidth, k: tokens, a: probabilities, lda: tokens,
+                    b: activations.value.pointer + offset, ldb: headWidth,
+                    c: activations.context.pointer + head * headWidth, ldc: width)
+            }
+            linear(
+                rows: tokens, inputs: width, outputs: width, input: activations.context.pointer,
+                weight: projWeight, bias: weights.projBias.pointer, output: activations.afterAttention.pointer,
+                widened: widened)
+            for index in 0..<tokens * width { activations.afterAttention.pointer[index] += input[index] }
+            layerNorm(
+                rows: tokens, width: width, input: activations.afterAttention.pointer,
+                weight: weights.norm2Weight.pointer,
+                bias: weights.norm2Bias.pointer, epsilon: epsilon, output: activations.norm2.pointer)
+            linear(
+                rows: tokens, inputs: width, outputs: hiddenWidth, input: activations.norm2.pointer,
+                weight: fc1Weight, bias: weights.fc1Bias.pointer, output: activations.hidden.pointer, widened: widened)
+            let halfSquareRootTwo = 1 / Double(2).squareRoot()
+            for index in 0..<tokens * hiddenWidth {
+                let value = activations.hidden.pointer[index]
+                activations.hidden.pointer[index] = 0.5 * value * (1 + erf(value * halfSquareRootTwo))
+            }
+            linear(
+                rows: tokens, inputs: hiddenWidth, outputs: width, input: activations.hidden.pointer,
+                weight: fc2Weight, bias: weights.fc2Bias.pointer, output: activations.output.pointer, widened: widened)
+            for index in 0..<tokens * width {
+                activations.output.pointer[index] += activations.afterAttention.pointer[index]
+            }
         }
     }
 
-    /// `output [rows, outputs] = input [rows, inputs] · weightᵀ + bias` (`nn.Linear`, weight `[outputs, inputs]`).
+    /// `output [rows, outputs] = input [rows, inputs] · weightᵀ + bias` (`nn.Linear`, float32 weight
+    /// `[outputs, inputs]` widened exactly, block of rows by block of rows into `widened`).
     static func linear(
-        rows: Int, inputs: Int, outputs: Int, input: UnsafePointer<Double>, weight: UnsafePointer<Double>,
-        bias: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>
+        rows: Int, inputs: Int, outputs: Int, input: UnsafePointer<Double>, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>, widened: Float64Buffer
     ) {
-        BLAS.gemmSplittingColumns(
-            transposeB: true, m: rows, n: outputs, k: inputs, a: input, lda: inputs, b: weight, ldb: inputs,
-            c: output, ldc: outputs)
+        let blockRows = max(1, widened.count / max(inputs, 1))
+        for start in stride(from: 0, to: outputs, by: blockRows) {
+            let count = min(blockRows, outputs - start)
+            let source = weight + start * inputs
+            for index in 0..<count * inputs { widened.pointer[index] = Double(source[index]) }
+            BLAS.gemmSplittingColumns(
+                transposeB: true, m: rows, n: count, k: inputs, a: input, lda: inputs, b: widened.pointer,
+                ldb: inputs, c: output + start, ldc: outputs)
+        }
         for row in 0..<rows {
             let target = output + row * outputs
             for column in 0..<outputs { target[column] += bias[column] }
@@ -270,24 +314,39 @@ final class LRPBlockActivations {
     }
 }
 
-/// One block's parameters widened to float64 (exact), for ``LRPForward`` and the relevance rules.
+/// One block's parameters for ``LRPForward`` and the relevance rules: the LayerNorm parameters and biases
+/// widened to float64 (exact), and the float32 weight matrices, which are widened a block of rows at a time
+/// where they are used.
 struct Float64BlockWeights {
-    let norm1Weight, norm1Bias, qkvWeight, qkvBias, projWeight, projBias: Float64Buffer
-    let norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias: Float64Buffer
+    let norm1Weight, norm1Bias, qkvBias, projBias, norm2Weight, norm2Bias, fc1Bias, fc2Bias: Float64Buffer
+    let weights: BlockWeights
 
     init(_ block: BlockWeights) {
+        weights = block
         norm1Weight = Float64Buffer(widening: block.norm1Weight)
         norm1Bias = Float64Buffer(widening: block.norm1Bias)
-        qkvWeight = Float64Buffer(widening: block.qkvWeight)
         qkvBias = Float64Buffer(widening: block.qkvBias)
-        projWeight = Float64Buffer(widening: block.projWeight)
         projBias = Float64Buffer(widening: block.projBias)
         norm2Weight = Float64Buffer(widening: block.norm2Weight)
         norm2Bias = Float64Buffer(widening: block.norm2Bias)
-        fc1Weight = Float64Buffer(widening: block.fc1Weight)
         fc1Bias = Float64Buffer(widening: block.fc1Bias)
-        fc2Weight = Float64Buffer(widening: block.fc2Weight)
         fc2Bias = Float64Buffer(widening: block.fc2Bias)
+    }
+
+    /// Calls `body` with the float32 `qkv`, `proj`, `fc1` and `fc2` weights.
+    func withWeightPointers<Result>(
+        _ body: (
+            _ qkv: UnsafePointer<Float>, _ proj: UnsafePointer<Float>, _ fc1: UnsafePointer<Float>,
+            _ fc2: UnsafePointer<Float>
+        ) -> Result
+    ) -> Result {
+        weights.qkvWeight.withPointer { qkv in
+            weights.projWeight.withPointer { proj in
+                weights.fc1Weight.withPointer { fc1 in
+                    weights.fc2Weight.withPointer { fc2 in body(qkv, proj, fc1, fc2) }
+                }
+            }
+        }
     }
 }
 

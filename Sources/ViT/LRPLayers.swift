@@ -32,47 +32,69 @@ package enum LRPLayers {
         for index in 0..<count { values[index] = safeDivide(numerators[index], values[index]) }
     }
 
+    /// The float64 bytes of one block of weight rows: the linear rules and ``LRPForward`` widen a weight
+    /// matrix in blocks of this size at most, never whole (a ViT-B/16 `fc1` packed as `[W⁺ | W⁻]` would be
+    /// 38 MB); 8 MiB keeps the GEMMs wide enough (170 rows of ViT-B/16's packed `fc2`).
+    package static let weightBlockBytes = 8 << 20
+
+    /// Rows of a `[outputs, inputs]` weight per block when each row takes `valuesPerRow` doubles.
+    static func weightBlockRows(valuesPerRow: Int) -> Int {
+        max(1, weightBlockBytes / (max(valuesPerRow, 1) * MemoryLayout<Double>.size))
+    }
+
     /// Linear layer (`nn.Linear`, bias ignored): `result [rows, inputs]` from `x [rows, inputs]`,
-    /// `weight [outputs, inputs]` (PyTorch layout) and the output relevance `relevance [rows, outputs]`.
+    /// `weight [outputs, inputs]` (PyTorch layout, float32, widened exactly) and the output relevance
+    /// `relevance [rows, outputs]`.
     ///
     /// - `ours`: `Z = x⁺W⁺ᵀ + x⁻W⁻ᵀ`, `S = safe_div(R, Z)`, `R_in = x⁺ ⊙ (S W⁺) + x⁻ ⊙ (S W⁻)`.
     /// - `original`: `S1 = safe_div(R, x⁺W⁺ᵀ)`, `S2 = safe_div(R, x⁻W⁻ᵀ)`, `R_in = x⁺ ⊙ (S1 W⁺) + x⁻ ⊙ (S2 W⁻)`.
     ///
-    /// `[W⁺ | W⁻]` is packed as one `[outputs, 2 inputs]` matrix and `[x⁺ | x⁻]` as `[rows, 2 inputs]`, so the
-    /// `ours` rule is two GEMMs with a doubled inner or outer size, and `original` four GEMMs on strided halves.
+    /// `[x⁺ | x⁻]` is packed as `[rows, 2 inputs]`; the weight goes in blocks of output rows (``weightBlockBytes``),
+    /// each packed as `[W⁺ | W⁻]` `[block, 2 inputs]`: its `Z` columns, their quotients, and their share of
+    /// `[S W⁺ | S W⁻]` (accumulated over the blocks). So the `ours` rule is two GEMMs per block with a doubled
+    /// inner or outer size, and `original` four on strided halves.
     package static func linear(
         rules: LRPRules, rows: Int, inputs: Int, outputs: Int, input x: UnsafePointer<Double>,
-        weight: UnsafePointer<Double>, relevance: UnsafePointer<Double>, result: UnsafeMutablePointer<Double>,
+        weight: UnsafePointer<Float>, relevance: UnsafePointer<Double>, result: UnsafeMutablePointer<Double>,
         workspace: LRPWorkspace
     ) {
         guard rows > 0 else { return }
         let packedWidth = 2 * inputs
-        let packedWeight = workspace.buffer(.packedWeight, count: outputs * packedWidth)
+        let blockRows = min(outputs, weightBlockRows(valuesPerRow: packedWidth))
+        let packedWeight = workspace.buffer(.packedWeight, count: blockRows * packedWidth)
         let packedInput = workspace.buffer(.packedInput, count: rows * packedWidth)
-        let products = workspace.buffer(.products, count: rows * outputs)
+        let products = workspace.buffer(.products, count: rows * blockRows)
+        let negativeProducts = workspace.buffer(.negativeProducts, count: rows * blockRows)
         let gathered = workspace.buffer(.gathered, count: rows * packedWidth)
-        splitSigns(rows: outputs, columns: inputs, source: weight, into: packedWeight)
         splitSigns(rows: rows, columns: inputs, source: x, into: packedInput)
-        switch rules {
-        case .ours:
-            // Z = [x⁺ | x⁻] · [W⁺ | W⁻]ᵀ, S = safe_div(R, Z), [S W⁺ | S W⁻] = S · [W⁺ | W⁻].
-            BLAS.gemmSplittingColumns(
-                transposeB: true, m: rows, n: outputs, k: packedWidth, a: packedInput, lda: packedWidth,
-                b: packedWeight, ldb: packedWidth, c: products, ldc: outputs)
-            divideInto(count: rows * outputs, numerators: relevance, denominatorsToQuotients: products)
-            BLAS.gemmSplittingColumns(
-                m: rows, n: packedWidth, k: outputs, a: products, lda: outputs, b: packedWeight, ldb: packedWidth,
-                c: gathered, ldc: packedWidth)
-        case .original:
-            let negativeProducts = workspace.buffer(.negativeProducts, count: rows * outputs)
-            for (half, target) in [(0, products), (inputs, negativeProducts)] {
+        for start in stride(from: 0, to: outputs, by: blockRows) {
+            let count = min(blockRows, outputs - start)
+            let accumulate: Double = start == 0 ? 0 : 1
+            splitSigns(rows: count, columns: inputs, source: weight + start * inputs, into: packedWeight)
+            switch rules {
+            case .ours:
+                // Z = [x⁺ | x⁻] · [W⁺ | W⁻]ᵀ, S = safe_div(R, Z), [S W⁺ | S W⁻] += S · [W⁺ | W⁻].
                 BLAS.gemmSplittingColumns(
-                    transposeB: true, m: rows, n: outputs, k: inputs, a: packedInput + half, lda: packedWidth,
-                    b: packedWeight + half, ldb: packedWidth, c: target, ldc: outputs)
-                divideInto(count: rows * outputs, numerators: relevance, denominatorsToQuotients: target)
+                    transposeB: true, m: rows, n: count, k: packedWidth, a: packedInput, lda: packedWidth,
+                    b: packedWeight, ldb: packedWidth, c: products, ldc: count)
+                divideBlock(
+                    rows: rows, columns: count, numerators: relevance + start, stride: outputs,
+                    denominatorsToQuotients: products)
                 BLAS.gemmSplittingColumns(
-                    m: rows, n: inputs, k: outputs, a: target, lda: outputs, b: packedWeight + half, ldb: packedWidth,
-                    c: gathered + half, ldc: packedWidth)
+                    m: rows, n: packedWidth, k: count, a: products, lda: count, b: packedWeight, ldb: packedWidth,
+                    beta: accumulate, c: gathered, ldc: packedWidth)
+            case .original:
+                for (half, target) in [(0, products), (inputs, negativeProducts)] {
+                    BLAS.gemmSplittingColumns(
+                        transposeB: true, m: rows, n: count, k: inputs, a: packedInput + half, lda: packedWidth,
+                        b: packedWeight + half, ldb: packedWidth, c: target, ldc: count)
+                    divideBlock(
+                        rows: rows, columns: count, numerators: relevance + start, stride: outputs,
+                        denominatorsToQuotients: target)
+                    BLAS.gemmSplittingColumns(
+                        m: rows, n: inputs, k: count, a: target, lda: count, b: packedWeight + half,
+                        ldb: packedWidth, beta: accumulate, c: gathered + half, ldc: packedWidth)
+                }
             }
         }
         for row in 0..<rows {
@@ -85,16 +107,30 @@ package enum LRPLayers {
         }
     }
 
+    /// `values[r, c] = safeDivide(numerators[r * stride + c], values[r, c])` for a `[rows, columns]` block of
+    /// quotients whose numerators are columns of a wider `[rows, stride]` matrix.
+    static func divideBlock(
+        rows: Int, columns: Int, numerators: UnsafePointer<Double>, stride: Int,
+        denominatorsToQuotients values: UnsafeMutablePointer<Double>
+    ) {
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let index = row * columns + column
+                values[index] = safeDivide(numerators[row * stride + column], values[index])
+            }
+        }
+    }
+
     /// Writes `[max(v, 0) | min(v, 0)]` for each row of `source [rows, columns]` into `target [rows, 2 columns]`.
-    static func splitSigns(
-        rows: Int, columns: Int, source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>
+    static func splitSigns<Value: BinaryFloatingPoint>(
+        rows: Int, columns: Int, source: UnsafePointer<Value>, into target: UnsafeMutablePointer<Double>
     ) {
         for row in 0..<rows {
             let values = source + row * columns
             let positive = target + row * 2 * columns
             let negative = positive + columns
             for column in 0..<columns {
-                let value = values[column]
+                let value = Double(values[column])
                 positive[column] = value > 0 ? value : 0
                 negative[column] = value < 0 ? value : 0
             }

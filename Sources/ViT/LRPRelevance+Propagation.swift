@@ -1,11 +1,10 @@
 import Tensor
 
 extension LRPRelevance {
-    /// Propagates the one-hot relevance of `classIndex` from the logits of `image` `[C, S, S]` (normalised pixels)
-    /// back through the model of `weights`, as Chefer's `VisionTransformer.relprop` does after `model.double()`
-    /// (methods.md §2.4): the pass runs its own float64 forward (``LRPForward``, final LayerNorm epsilon
-    /// `finalNorm`, every block kept when that fits `budgetBytes`) and float64 rules; the results are rounded to
-    /// float32 at the end.
+    /// Propagates the one-hot relevance of `classIndex` from the logits of the image of `forward` (its float64
+    /// forward, ``LRPForward``) back through the model of `weights`, as Chefer's `VisionTransformer.relprop`
+    /// does after `model.double()` (methods.md §2.4), with float64 rules; the results are rounded to float32 at
+    /// the end.
     ///
     /// Order: head (Linear rule on the pooled token) → `IndexSelect` (to token 0 only, as `x ⊙ safe_div(R, x)`)
     /// → final LayerNorm (identity) → blocks last to first → with `toPixels`, the position-embedding add (the
@@ -19,8 +18,7 @@ extension LRPRelevance {
     /// Until the last block's attention only the prefix rows carry relevance; those rows alone go through the
     /// last block's MLP and `proj` (the other rows' rules would give exact zeros).
     package init(
-        weights: ViTWeights, image: UnsafePointer<Float>, classIndex: Int, rules: LRPRules, toPixels: Bool,
-        finalNorm: LRPFinalNorm, budgetBytes: Int
+        weights: ViTWeights, forward: LRPForward, classIndex: Int, rules: LRPRules, toPixels: Bool
     ) {
         let config = weights.config
         let tokens = config.tokens
@@ -29,8 +27,6 @@ extension LRPRelevance {
         let hiddenWidth = config.mlpDim
         let tokenValues = tokens * width
         precondition(classIndex >= 0 && classIndex < config.classes, "LRP: class \(classIndex) of \(config.classes)")
-        let forward = LRPForward(
-            weights: weights, image: image, finalNormEpsilon: finalNorm.epsilon(for: config), budgetBytes: budgetBytes)
         let workspace = LRPWorkspace()
         let current = workspace.buffer(.relevance, count: tokenValues)
         current.initialize(repeating: 0, count: tokenValues)
@@ -49,10 +45,11 @@ extension LRPRelevance {
         let pooled = workspace.buffer(.pooled, count: width)
         for classifier in classifiers {
             let pooledToken = forward.finalNorm.pointer + classifier.token * width
-            let headWeight = Float64Buffer(widening: classifier.weight)
-            LRPLayers.linear(
-                rules: rules, rows: 1, inputs: width, outputs: config.classes, input: pooledToken,
-                weight: headWeight.pointer, relevance: oneHot, result: pooled, workspace: workspace)
+            classifier.weight.withPointer { headWeight in
+                LRPLayers.linear(
+                    rules: rules, rows: 1, inputs: width, outputs: config.classes, input: pooledToken,
+                    weight: headWeight, relevance: oneHot, result: pooled, workspace: workspace)
+            }
             let row = current + classifier.token * width
             for column in 0..<width {
                 row[column] = pooledToken[column] * LRPLayers.safeDivide(pooled[column], pooledToken[column])
@@ -86,43 +83,41 @@ extension LRPRelevance {
                 block.attention.pointer, block.context.pointer, block.afterAttention.pointer, block.norm2.pointer,
                 block.hidden.pointer, block.output.pointer
             )
-            let (qkvWeight, projWeight, fc1Weight, fc2Weight) = (
-                widened.qkvWeight.pointer, widened.projWeight.pointer, widened.fc1Weight.pointer,
-                widened.fc2Weight.pointer
-            )
-            // add2: output = afterAttention + mlp(norm2(afterAttention)); MLP; clone2.
-            LRPLayers.add(
-                rules: rules, count: activeValues, first: afterAttention, total: output, relevance: current,
-                firstResult: skip, secondResult: branch)
-            LRPLayers.linear(
-                rules: rules, rows: rows, inputs: hiddenWidth, outputs: width, input: hiddenActivations,
-                weight: fc2Weight, relevance: branch, result: hidden, workspace: workspace)
-            LRPLayers.linear(
-                rules: rules, rows: rows, inputs: width, outputs: hiddenWidth, input: norm2, weight: fc1Weight,
-                relevance: hidden, result: normalized, workspace: workspace)
-            LRPLayers.clone(
-                count: activeValues, input: afterAttention, skip: skip, branch: normalized, result: current)
+            widened.withWeightPointers { qkvWeight, projWeight, fc1Weight, fc2Weight in
+                // add2: output = afterAttention + mlp(norm2(afterAttention)); MLP; clone2.
+                LRPLayers.add(
+                    rules: rules, count: activeValues, first: afterAttention, total: output, relevance: current,
+                    firstResult: skip, secondResult: branch)
+                LRPLayers.linear(
+                    rules: rules, rows: rows, inputs: hiddenWidth, outputs: width, input: hiddenActivations,
+                    weight: fc2Weight, relevance: branch, result: hidden, workspace: workspace)
+                LRPLayers.linear(
+                    rules: rules, rows: rows, inputs: width, outputs: hiddenWidth, input: norm2, weight: fc1Weight,
+                    relevance: hidden, result: normalized, workspace: workspace)
+                LRPLayers.clone(
+                    count: activeValues, input: afterAttention, skip: skip, branch: normalized, result: current)
 
-            // add1: afterAttention = input + attn(norm1(input)); attention; clone1.
-            LRPLayers.add(
-                rules: rules, count: activeValues, first: input, total: afterAttention, relevance: current,
-                firstResult: skip, secondResult: branch)
-            LRPLayers.linear(
-                rules: rules, rows: rows, inputs: width, outputs: width, input: attentionContext,
-                weight: projWeight, relevance: branch, result: context, workspace: workspace)
-            let attentionRelevance = workspace.buffer(.attentionRelevance, count: heads * tokens * tokens)
-            LRPLayers.attention(
-                heads: heads, tokens: tokens, width: width, query: query, key: key, value: value,
-                attention: probabilities, context: attentionContext, relevance: context,
-                attentionResult: attentionRelevance, qkvResult: qkv, workspace: workspace)
-            attentionRelevances.append(
-                Tensor(shape: [heads, tokens, tokens]) { result in
-                    for index in 0..<heads * tokens * tokens { result[index] = Float(attentionRelevance[index]) }
-                })
-            LRPLayers.linear(
-                rules: rules, rows: tokens, inputs: width, outputs: 3 * width, input: norm1, weight: qkvWeight,
-                relevance: qkv, result: normalized, workspace: workspace)
-            LRPLayers.clone(count: tokenValues, input: input, skip: skip, branch: normalized, result: current)
+                // add1: afterAttention = input + attn(norm1(input)); attention; clone1.
+                LRPLayers.add(
+                    rules: rules, count: activeValues, first: input, total: afterAttention, relevance: current,
+                    firstResult: skip, secondResult: branch)
+                LRPLayers.linear(
+                    rules: rules, rows: rows, inputs: width, outputs: width, input: attentionContext,
+                    weight: projWeight, relevance: branch, result: context, workspace: workspace)
+                let attentionRelevance = workspace.buffer(.attentionRelevance, count: heads * tokens * tokens)
+                LRPLayers.attention(
+                    heads: heads, tokens: tokens, width: width, query: query, key: key, value: value,
+                    attention: probabilities, context: attentionContext, relevance: context,
+                    attentionResult: attentionRelevance, qkvResult: qkv, workspace: workspace)
+                attentionRelevances.append(
+                    Tensor(shape: [heads, tokens, tokens]) { result in
+                        for index in 0..<heads * tokens * tokens { result[index] = Float(attentionRelevance[index]) }
+                    })
+                LRPLayers.linear(
+                    rules: rules, rows: tokens, inputs: width, outputs: 3 * width, input: norm1, weight: qkvWeight,
+                    relevance: qkv, result: normalized, workspace: workspace)
+                LRPLayers.clone(count: tokenValues, input: input, skip: skip, branch: normalized, result: current)
+            }
             activeRows = tokens
             blockRelevances.append(
                 Tensor(shape: [tokens, width]) { result in

@@ -26,13 +26,28 @@ extension ViTModel {
         _ input: Tensor, batchIndex: Int = 0, classIndex: Int, rules: LRPRules, toPixels: Bool,
         finalNorm: LRPFinalNorm = .model, budgetBytes: Int = Int.max
     ) -> LRPRelevance {
+        let forward = lrpForward(input, batchIndex: batchIndex, finalNorm: finalNorm, budgetBytes: budgetBytes)
+        return relevance(forward, classIndex: classIndex, rules: rules, toPixels: toPixels)
+    }
+
+    /// The float64 forward of image `batchIndex` of `input` `[B, C, S, S]` that the LRP pass reads, keeping the
+    /// activations of the last blocks that fit `budgetBytes` (``LRPForward``); one serves both rule sets.
+    package func lrpForward(
+        _ input: Tensor, batchIndex: Int = 0, finalNorm: LRPFinalNorm = .model, budgetBytes: Int = Int.max
+    ) -> LRPForward {
         let batch = checkInput(input)
         precondition(batchIndex >= 0 && batchIndex < batch, "LRP: image \(batchIndex) of a batch of \(batch)")
         let pixelCount = config.channels * config.imageSize * config.imageSize
         return input.withPointer { pixels in
-            LRPRelevance(
-                weights: weights, image: pixels + batchIndex * pixelCount, classIndex: classIndex, rules: rules,
-                toPixels: toPixels, finalNorm: finalNorm, budgetBytes: budgetBytes)
+            LRPForward(
+                weights: weights, image: pixels + batchIndex * pixelCount,
+                finalNormEpsilon: finalNorm.epsilon(for: config), budgetBytes: budgetBytes)
         }
+    }
+
+    /// The LRP relevances of the image of `forward` (made by ``lrpForward(_:batchIndex:finalNorm:budgetBytes:)``
+    /// of this model) for `classIndex`.
+    package func relevance(_ forward: LRPForward, classIndex: Int, rules: LRPRules, toPixels: Bool) -> LRPRelevance {
+        LRPRelevance(weights: weights, forward: forward, classIndex: classIndex, rules: rules, toPixels: toPixels)
     }
 }

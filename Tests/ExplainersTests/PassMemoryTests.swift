@@ -33,7 +33,13 @@ struct PassMemoryTests {
         let context = try ExplanationContext(model: model, input: input, targetClass: 2)
         let gradients = context.gradients()
         _ = context.relevance(rules: .ours)
-        #expect(context.heldBytes > 0)
+        #expect(context.cachedLRPForward.count == 1)
+        let held = context.heldBytes
+        _ = context.relevance(rules: .original, toPixels: true)
+        #expect(context.cachedLRPForward.count == 1, "both rule sets read one float64 forward")
+        #expect(context.heldBytes > held)
+        context.release(keepingWhat: [.gradients(.logit, .standard), .relevance(.original, toPixels: false)])
+        #expect(context.cachedLRPForward.isEmpty, "a relevance already made needs no forward")
         context.release(keepingWhat: [.gradients(.logit, .standard)])
         let kept = context.heldBytes
         #expect(kept > 0, "the gradients are kept")

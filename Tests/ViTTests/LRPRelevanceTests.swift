@@ -183,18 +183,23 @@ struct LRPRelevanceTests {
     }
 
     @Test(
-        "keeping every block's float64 activations and recomputing each block give the same bits",
+        "keeping every block's float64 activations, the last one only, or none give the same bits",
         arguments: ["vit", "deit"], LRPRules.allCases)
     func recomputedBlocks(modelName: String, rules: LRPRules) throws {
         let fixture = try LRPFixture()
         let model = try fixture.model(modelName)
         let input = try fixture.array("\(modelName)_input")
         let kept = model.relevance(input, batchIndex: 1, classIndex: 2, rules: rules, toPixels: true)
-        let recomputed = model.relevance(
-            input, batchIndex: 1, classIndex: 2, rules: rules, toPixels: true, budgetBytes: 0)
-        #expect(kept.attention == recomputed.attention)
-        #expect(kept.blockInputs == recomputed.blockInputs)
-        #expect(try #require(kept.pixels) == (try #require(recomputed.pixels)))
+        let oneBlock =
+            LRPForward.workingBytes(config: model.config) + LRPForward.keptBytes(config: model.config)
+            / model.config.depth
+        for budget in [0, oneBlock] {
+            let recomputed = model.relevance(
+                input, batchIndex: 1, classIndex: 2, rules: rules, toPixels: true, budgetBytes: budget)
+            #expect(kept.attention == recomputed.attention, "budget \(budget)")
+            #expect(kept.blockInputs == recomputed.blockInputs, "budget \(budget)")
+            #expect(try #require(kept.pixels) == (try #require(recomputed.pixels)), "budget \(budget)")
+        }
     }
 
     @Test("Chefer's final-norm epsilon 1e-5 moves the relevance, a little")
