@@ -20,20 +20,7 @@ extension BLAS {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        // Blocks of whole 64-column panels, and only for products worth a hand-off (~1 MFLOP and up).
-        let panel = 64
-        let panels = (n + panel - 1) / panel
-        let workers = splitsColumns && m * n * k >= 1 << 20 ? min(threadCount, panels) : 1
-        guard workers > 1 else {
-            gemm(
-                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
-                ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
-        }
-        Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: workers) { worker in
-            let start = min(n, panels * worker / workers * panel)
-            let end = min(n, panels * (worker + 1) / workers * panel)
-            guard start < end else { return }
+        forEachColumnBlock(m: m, n: n, k: k) { start, end in
             // `B` is `[k, n]` as stored, or `[n, k]` when transposed: its columns of `op(B)` start at `start` or at
             // row `start`.
             gemm(
@@ -49,22 +36,29 @@ extension BLAS {
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int, beta: Double = 0,
         c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
+        forEachColumnBlock(m: m, n: n, k: k) { start, end in
+            gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k, alpha: alpha, a: a,
+                lda: lda, b: b + (transposeB ? start * ldb : start), ldb: ldb, beta: beta, c: c + start, ldc: ldc)
+        }
+    }
+
+    /// Calls `body(start, end)` for the column blocks `start..<end` of an `[m, n]` product with inner size `k`:
+    /// whole 64-column panels, one block per thread (up to ``threadCount``), each on single-threaded OpenBLAS;
+    /// one block `0..<n` on the caller's thread when splitting is off or the product is under ~1 MFLOP (not worth
+    /// a hand-off).
+    private static func forEachColumnBlock(m: Int, n: Int, k: Int, _ body: (Int, Int) -> Void) {
         let panel = 64
         let panels = (n + panel - 1) / panel
         let workers = splitsColumns && m * n * k >= 1 << 20 ? min(threadCount, panels) : 1
         guard workers > 1 else {
-            gemm(
-                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
-                ldb: ldb, beta: beta, c: c, ldc: ldc)
+            body(0, n)
             return
         }
         Tensor.Kernels.forEachIndexWithSingleThreadedBLAS(count: workers) { worker in
             let start = min(n, panels * worker / workers * panel)
             let end = min(n, panels * (worker + 1) / workers * panel)
-            guard start < end else { return }
-            gemm(
-                transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k, alpha: alpha, a: a,
-                lda: lda, b: b + (transposeB ? start * ldb : start), ldb: ldb, beta: beta, c: c + start, ldc: ldc)
+            if start < end { body(start, end) }
         }
     }
 
