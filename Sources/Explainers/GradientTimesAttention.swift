@@ -36,8 +36,8 @@ package struct GradientTimesAttention: ExplanationMethod {
                 .spread(
                     2e-4, measured: "1.8e-4 on the demo",
                     reason:
-                        "a factor s/max + eps with eps = 1e-3 passes float32 rounding of the attention gradient "
-                        + "on multiplied by up to 1/eps, enough to move a pixel across the threshold")
+                        "a factor s/max + eps with eps = 1e-3 multiplies the float32 rounding of the attention "
+                        + "gradient by up to 1/eps, enough to move a pixel across the threshold")
             case .signed:
                 .spread(
                     0.02, measured: "0.018 on the demo",
