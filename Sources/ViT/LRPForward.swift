@@ -138,8 +138,8 @@ package final class LRPForward {
             + 2 * LRPLayers.weightBlockBytes
     }
 
-    /// Block `index`'s activations: the kept ones, or recomputed from its input with `weights` (its float64
-    /// weights, which the relevance pass widens anyway). Valid until the next call.
+    /// Block `index`'s activations: the kept ones, or recomputed from its input with `weights` (the block's
+    /// parameters, which the relevance pass holds for its rules anyway). Valid until the next call.
     func activations(ofBlock index: Int, weights: Float64BlockWeights) -> LRPBlockActivations {
         if let kept = keptBlocks[index] { return kept }
         guard let scratch, let input = blockInputs[index] else {
