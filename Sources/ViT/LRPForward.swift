@@ -21,6 +21,8 @@ package final class LRPForward {
     /// The unfolded image `[patches, C·P·P]` and `conv(x, W)` without bias `[patches, D]`.
     let patches: Float64Buffer
     let convolved: Float64Buffer
+    /// The patch embedding's weight `[D, C·P·P]` widened (the pixel rule reads it again).
+    let patchWeight: Float64Buffer
     /// The tokens the position embedding is added to (prefix tokens, then `conv(x, W) + b`): `[N, D]`.
     let tokensBeforePosition: Float64Buffer
     /// The first block's input, `[N, D]`.
@@ -54,6 +56,7 @@ package final class LRPForward {
         self.image = pixels
         self.patches = patches
         self.convolved = convolved
+        self.patchWeight = patchWeight
 
         // cat(cls, [dist,] conv(x, W) + b) + pos_embed (timm's `_pos_embed`, `no_embed_class=False`).
         let beforePosition = Float64Buffer(count: tokens * width)
@@ -108,7 +111,7 @@ package final class LRPForward {
         heldBytes =
             (keptCount + (reused == nil ? 0 : 1)) * blockBytes
             + (firstKept + 5) * tokens * width * MemoryLayout<Double>.size
-            + (pixelCount + config.patchCount * config.patchValues) * MemoryLayout<Double>.size
+            + (pixelCount + config.patchCount * config.patchValues + patchWeight.count) * MemoryLayout<Double>.size
         let finalNorm = Float64Buffer(count: tokens * width)
         let normWeight = Float64Buffer(widening: weights.normWeight)
         let normBias = Float64Buffer(widening: weights.normBias)
@@ -385,11 +388,4 @@ final class Float64Buffer {
     }
 
     deinit { pointer.deallocate() }
-
-    /// `[shape]` float32 tensor of the values, each rounded to the nearest float.
-    func tensor(shape: [Int]) -> Tensor {
-        Tensor(shape: shape) { target in
-            for index in 0..<count { target[index] = Float(pointer[index]) }
-        }
-    }
 }

@@ -98,9 +98,10 @@ extension LRPLayers {
     /// `safe_divide`), `R_in = x ⊙ convᵀ(S, W) − L ⊙ convᵀ(S, W⁺) − H ⊙ convᵀ(S, W⁻)`. The stride equals the
     /// kernel, so `convᵀ` is one GEMM per weight followed by folding the patches back.
     ///
-    /// `patches` and `convolved` are what `patchProjection` wrote for this image; `patches` is overwritten.
+    /// `patches` and `convolved` are what `patchProjection` wrote for this image; both are only read, so one
+    /// forward serves any number of pixel-level passes.
     package static func patchEmbedding(
-        config: ViTConfig, image: UnsafePointer<Double>, patches: UnsafeMutablePointer<Double>,
+        config: ViTConfig, image: UnsafePointer<Double>, patches: UnsafePointer<Double>,
         convolved: UnsafePointer<Double>, patchWeight: UnsafePointer<Double>, relevance: UnsafePointer<Double>,
         result: UnsafeMutablePointer<Double>, workspace: LRPWorkspace
     ) {
@@ -152,11 +153,11 @@ extension LRPLayers {
             for column in 0..<patchValues {
                 let signed = signedGradient + patch * packedWidth
                 let index = patch * patchValues + column
-                patches[index] =
+                gradient[index] =
                     patches[index] * gradient[index] - low * signed[column] - high * signed[patchValues + column]
             }
         }
-        fold(config: config, patches: patches, into: result)
+        fold(config: config, patches: gradient, into: result)
     }
 
     /// The patch embedding's convolution without bias, `conv(x, W)` as `convolved` `[patches, D]`, and the

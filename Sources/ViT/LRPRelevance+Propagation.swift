@@ -130,8 +130,7 @@ extension LRPRelevance {
         var pixels: Tensor?
         if toPixels {
             pixels = Self.pixelRelevance(
-                config: config, weights: weights, forward: forward, rules: rules, relevance: current,
-                workspace: workspace)
+                config: config, forward: forward, rules: rules, relevance: current, workspace: workspace)
         }
         self.init(attention: attentionRelevances, blockInputs: blockRelevances, pixels: pixels)
     }
@@ -140,8 +139,8 @@ extension LRPRelevance {
     /// the position-embedding add (Chefer's `VisionTransformer.add`, whose position share is dropped), the patch
     /// tokens only, then the patch embedding's z^B rule.
     private static func pixelRelevance(
-        config: ViTConfig, weights: ViTWeights, forward: LRPForward, rules: LRPRules,
-        relevance: UnsafePointer<Double>, workspace: LRPWorkspace
+        config: ViTConfig, forward: LRPForward, rules: LRPRules, relevance: UnsafePointer<Double>,
+        workspace: LRPWorkspace
     ) -> Tensor {
         let tokenValues = config.tokens * config.embedDim
         let prefixValues = config.prefixTokens * config.embedDim
@@ -151,10 +150,9 @@ extension LRPRelevance {
             rules: rules, count: tokenValues, first: forward.tokensBeforePosition.pointer,
             total: forward.embeddings.pointer, relevance: relevance, firstResult: tokenRelevance, secondResult: nil)
         let result = workspace.buffer(.pixels, count: pixelCount)
-        let patchWeight = Float64Buffer(widening: weights.patchWeight)
         LRPLayers.patchEmbedding(
             config: config, image: forward.image.pointer, patches: forward.patches.pointer,
-            convolved: forward.convolved.pointer, patchWeight: patchWeight.pointer,
+            convolved: forward.convolved.pointer, patchWeight: forward.patchWeight.pointer,
             relevance: tokenRelevance + prefixValues, result: result, workspace: workspace)
         return Tensor(shape: [config.channels, config.imageSize, config.imageSize]) { target in
             for index in 0..<pixelCount { target[index] = Float(result[index]) }

@@ -21,12 +21,8 @@ package final class LRPWorkspace {
         case headSquare
         /// Attention: one head's `[N, d]` products.
         case headColumns
-        /// Patch embedding: the unfolded image `[patches, C·P·P]`.
-        case patches
-        /// Patch embedding: `S · W` `[patches, C·P·P]`.
+        /// Patch embedding: `S · W`, then the relevance of each unfolded pixel, `[patches, C·P·P]`.
         case patchGradient
-        /// Patch embedding: `conv(x, W)` without bias, `[patches, D]`.
-        case convolved
         /// Propagation: the relevance flowing backwards (block output, then block input), `[N, D]`.
         case relevance
         /// Propagation: the relevance of a residual add's skip summand, `[N, D]`.

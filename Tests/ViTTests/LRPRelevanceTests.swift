@@ -202,6 +202,20 @@ struct LRPRelevanceTests {
         }
     }
 
+    @Test("one float64 forward serves both rule sets down to the pixels, in either order, with the same bits")
+    func sharedForward() throws {
+        let fixture = try LRPFixture()
+        let model = try fixture.model("vit")
+        let input = try fixture.array("vit_input")
+        let forward = model.lrpForward(input, batchIndex: 0)
+        let first = model.relevance(forward, classIndex: 3, rules: .original, toPixels: true)
+        let second = model.relevance(forward, classIndex: 3, rules: .ours, toPixels: true)
+        let again = model.relevance(forward, classIndex: 3, rules: .original, toPixels: true)
+        let alone = model.relevance(input, classIndex: 3, rules: .ours, toPixels: true)
+        #expect(second.pixels == alone.pixels && second.attention == alone.attention)
+        #expect(again.pixels == first.pixels && again.blockInputs == first.blockInputs)
+    }
+
     @Test("Chefer's final-norm epsilon 1e-5 moves the relevance, a little")
     func cheferFinalNorm() throws {
         let fixture = try LRPFixture()
